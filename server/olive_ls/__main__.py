@@ -1,0 +1,3 @@
+from olive_ls.cli import main
+
+raise SystemExit(main())
