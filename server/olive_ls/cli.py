@@ -1,32 +1,37 @@
-"""The `olive-ls` command line: one subcommand per module, wired here and nowhere else."""
+"""The `olive-ls` command line.
+
+Each subcommand lives in the module that owns its feature and exposes `register(subparsers)`; this file only
+lists them. Registering must stay cheap: a handler imports what it needs when it runs.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
+
+# One line per subcommand module, in the order `olive-ls --help` shows them.
+COMMAND_MODULES = (
+    "olive_ls.catalog.command",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="olive-ls", description="Editor tooling for Microsoft Olive workflow configs")
-    sub = parser.add_subparsers(dest="command", required=True)
-    catalog = sub.add_parser("catalog", help="generate or inspect the Olive catalog")
-    catalog_sub = catalog.add_subparsers(dest="catalog_command", required=True)
-    gen = catalog_sub.add_parser("generate", help="write schemas/olive-<version>/ from the installed olive-ai")
-    gen.add_argument("--out", default=None, help="schemas folder (default: the repository's schemas/)")
-    gen.set_defaults(handler=_catalog_generate)
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(subparsers)
     return parser
-
-
-def _catalog_generate(args: argparse.Namespace) -> int:
-    from olive_ls.catalog.generate import main as generate_main
-
-    return generate_main(args.out)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    return args.handler(args)
+    try:
+        return int(args.handler(args) or 0)
+    except KeyboardInterrupt:
+        print("olive-ls: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":
