@@ -1,0 +1,122 @@
+"""The document tree every feature works on: JSON and YAML alike, each node with its byte span and LSP range."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Union
+
+from lsprotocol.types import Range
+
+OBJECT = "object"
+ARRAY = "array"
+STRING = "string"
+NUMBER = "number"
+BOOLEAN = "boolean"
+NULL = "null"
+
+PathPart = Union[str, int]
+
+
+@dataclass(eq=False)
+class Node:
+    kind: str
+    start: int
+    end: int
+    range: Range
+    value: Any = None
+    properties: list["Property"] = field(default_factory=list)
+    items: list["Node"] = field(default_factory=list)
+    parent: "Node | Property | None" = None
+    # The source text of a scalar as written (quotes included), for quick fixes that replace it.
+    raw: str = ""
+
+    @property
+    def is_object(self) -> bool:
+        return self.kind == OBJECT
+
+    @property
+    def is_array(self) -> bool:
+        return self.kind == ARRAY
+
+    def prop(self, key: str) -> "Property | None":
+        """The property named key; like json.load, the last of duplicates wins."""
+        found = None
+        for prop in self.properties:
+            if prop.key == key:
+                found = prop
+        return found
+
+    def get(self, key: str) -> "Node | None":
+        prop = self.prop(key)
+        return prop.value if prop else None
+
+    def keys(self) -> list[str]:
+        return [prop.key for prop in self.properties]
+
+    def str_value(self) -> str | None:
+        return self.value if self.kind == STRING else None
+
+    def to_python(self) -> Any:
+        if self.kind == OBJECT:
+            return {prop.key: prop.value.to_python() if prop.value else None for prop in self.properties}
+        if self.kind == ARRAY:
+            return [item.to_python() for item in self.items]
+        return self.value
+
+    def path(self) -> list[PathPart]:
+        """Keys and indices from the root down to this node."""
+        parts: list[PathPart] = []
+        node: Node | Property | None = self
+        while node is not None:
+            parent = node.parent
+            if isinstance(node, Property):
+                parts.append(node.key)
+                parent = node.parent
+            elif isinstance(parent, Node) and parent.kind == ARRAY:
+                parts.append(parent.items.index(node))
+            node = parent
+        parts.reverse()
+        return parts
+
+    def walk(self) -> Iterator["Node"]:
+        yield self
+        for prop in self.properties:
+            if prop.value is not None:
+                yield from prop.value.walk()
+        for item in self.items:
+            yield from item.walk()
+
+
+@dataclass(eq=False)
+class Property:
+    key: str
+    key_node: Node
+    value: Node | None
+    start: int
+    end: int
+    range: Range
+    parent: Node | None = None
+    # Byte offset of the ':' between key and value, or -1 when missing (half-typed documents).
+    colon: int = -1
+
+    def path(self) -> list[PathPart]:
+        return (self.parent.path() if self.parent else []) + [self.key]
+
+
+def node_at_path(root: Node | None, path: list[PathPart]) -> Node | None:
+    node = root
+    for part in path:
+        if node is None:
+            return None
+        if isinstance(part, int):
+            node = node.items[part] if node.kind == ARRAY and 0 <= part < len(node.items) else None
+        else:
+            node = node.get(part) if node.kind == OBJECT else None
+    return node
+
+
+def property_at_path(root: Node | None, path: list[PathPart]) -> Property | None:
+    if not path or not isinstance(path[-1], str):
+        return None
+    parent = node_at_path(root, path[:-1])
+    return parent.prop(path[-1]) if parent is not None and parent.kind == OBJECT else None
