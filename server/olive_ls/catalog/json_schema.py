@@ -1,0 +1,2 @@
+def build_run_config_schema(catalog_data: dict) -> dict:
+    return {}
