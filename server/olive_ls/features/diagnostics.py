@@ -1,0 +1,105 @@
+"""Diagnostics: every rule run over one document, overlaps resolved, severities settled.
+
+The same function serves `olive-ls check` and the language server, so both report the same codes.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lsprotocol.types import Diagnostic, DiagnosticSeverity
+
+from olive_ls.rules.registry import ERROR, HINT, INFORMATION, WARNING, Finding, RuleContext, load_rules
+from olive_ls.workflow import build_view, is_olive_config
+
+if TYPE_CHECKING:
+    from olive_ls.catalog import Catalog
+    from olive_ls.document.parse import ParsedDocument
+    from olive_ls.environment import Environment
+
+log = logging.getLogger(__name__)
+
+OFF = "off"
+# Codes of the generic schema rule; a more specific rule at the same place replaces them.
+SCHEMA_CODES = frozenset({"OLV100", "OLV101", "OLV102", "OLV103", "OLV104"})
+_LSP_SEVERITY = {
+    ERROR: DiagnosticSeverity.Error,
+    WARNING: DiagnosticSeverity.Warning,
+    INFORMATION: DiagnosticSeverity.Information,
+    HINT: DiagnosticSeverity.Hint,
+}
+
+
+@dataclass
+class DiagnosticSettings:
+    # Rules that read the installed packages and the file system (`--no-env` turns them off).
+    environment_checks: bool = True
+    # code -> "error" | "warning" | "information" | "hint" | "off"
+    severity_overrides: dict[str, str] = field(default_factory=dict)
+
+
+def analyse(
+    doc: "ParsedDocument",
+    catalog: "Catalog",
+    *,
+    file_path: Path | None = None,
+    settings: DiagnosticSettings | None = None,
+    environment: "Environment | None" = None,
+    force_olive: bool = False,
+) -> list[Finding]:
+    """All findings for a document, sorted by position. Not an Olive config (and not forced): none."""
+    settings = settings or DiagnosticSettings()
+    olive = force_olive or is_olive_config(doc.root)
+    if not olive:
+        return []
+    view = build_view(doc.root) if doc.root is not None and doc.root.is_object else None
+    ctx = RuleContext(doc=doc, view=view, catalog=catalog, file_path=file_path, environment=environment if settings.environment_checks else None)
+    findings: list[Finding] = []
+    for rule in load_rules().values():
+        if rule.needs_environment and not settings.environment_checks:
+            continue
+        if rule.needs_view and view is None:
+            continue
+        try:
+            for finding in rule.check(ctx):
+                finding.code = finding.code or rule.code
+                finding.severity = finding.severity or rule.severity
+                findings.append(finding)
+        except Exception:  # a broken rule must never take the checker or the server down
+            log.exception("rule %s failed on %s", rule.code, file_path or "document")
+    findings = _drop_generic_overlaps(findings)
+    findings = _apply_overrides(findings, settings.severity_overrides)
+    findings.sort(key=lambda f: (f.range.start.line, f.range.start.character, f.code))
+    return findings
+
+
+def _drop_generic_overlaps(findings: list[Finding]) -> list[Finding]:
+    specific = {(f.range.start.line, f.range.start.character) for f in findings if f.code not in SCHEMA_CODES and f.code > "OLV099"}
+    return [f for f in findings if f.code not in SCHEMA_CODES or (f.range.start.line, f.range.start.character) not in specific]
+
+
+def _apply_overrides(findings: list[Finding], overrides: dict[str, str]) -> list[Finding]:
+    if not overrides:
+        return findings
+    kept = []
+    for finding in findings:
+        severity = overrides.get(finding.code, finding.severity)
+        if severity == OFF:
+            continue
+        finding.severity = severity
+        kept.append(finding)
+    return kept
+
+
+def to_lsp(finding: Finding) -> Diagnostic:
+    return Diagnostic(
+        range=finding.range,
+        message=finding.message,
+        severity=_LSP_SEVERITY.get(finding.severity or ERROR, DiagnosticSeverity.Error),
+        code=finding.code,
+        source="olive-ls",
+        data=finding.fix,
+    )

@@ -1,0 +1,110 @@
+"""Diagnostic rules: each a small named check with a stable code, registered here by a decorator.
+
+A rule is a pure function from a `RuleContext` to `Finding`s. Families live in their own modules
+(`legacy.py`, `passes.py`, ...); `ALL_RULE_MODULES` lists them so that importing the registry loads every rule.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable
+
+from lsprotocol.types import Range
+
+from olive_ls.document.nodes import Node, Property
+
+if TYPE_CHECKING:
+    from olive_ls.catalog import Catalog
+    from olive_ls.document.parse import ParsedDocument
+    from olive_ls.environment import Environment
+    from olive_ls.workflow import WorkflowView
+
+ERROR = "error"
+WARNING = "warning"
+INFORMATION = "information"
+HINT = "hint"
+SEVERITIES = (ERROR, WARNING, INFORMATION, HINT)
+
+# Families, in the order their findings are computed. Each module registers its rules on import.
+ALL_RULE_MODULES = (
+    "olive_ls.rules.syntax",
+    "olive_ls.rules.schema",
+    "olive_ls.rules.legacy",
+    "olive_ls.rules.passes",
+    "olive_ls.rules.targets",
+    "olive_ls.rules.references",
+    "olive_ls.rules.environment",
+    "olive_ls.rules.filesystem",
+)
+
+
+@dataclass
+class Finding:
+    """One problem at one place. `fix` is data for quick fixes (see features/actions.py for the shapes)."""
+
+    message: str
+    range: Range
+    severity: str | None = None  # None: the rule's default
+    fix: dict[str, Any] | None = None
+    code: str = ""  # filled in by the engine from the rule
+
+    @classmethod
+    def at(cls, target: Node | Property, message: str, **kwargs) -> "Finding":
+        """On a value node, or on the key of a property (where a user looks for a misspelled key)."""
+        node = target.key_node if isinstance(target, Property) else target
+        return cls(message=message, range=node.range, **kwargs)
+
+
+@dataclass
+class RuleContext:
+    doc: "ParsedDocument"
+    view: "WorkflowView | None"
+    catalog: "Catalog"
+    file_path: Path | None = None
+    environment: "Environment | None" = None  # None when environment checks are off
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    summary: str
+    severity: str
+    family: str
+    check: Callable[[RuleContext], Iterable[Finding]] = field(compare=False)
+    # Rules that read the Python environment or the file system, switched off by --no-env / a setting.
+    needs_environment: bool = False
+    # Syntax rules run on every JSON/YAML document; the others only on Olive configs.
+    needs_view: bool = True
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(code: str, name: str, summary: str, severity: str = ERROR, *, needs_environment: bool = False, needs_view: bool = True):
+    def register(check: Callable[[RuleContext], Iterable[Finding]]):
+        if code in RULES:
+            raise ValueError(f"rule code {code} registered twice")
+        family = check.__module__.rsplit(".", 1)[-1]
+        RULES[code] = Rule(code, name, summary, severity, family, check, needs_environment, needs_view)
+        return check
+
+    return register
+
+
+_loaded = False
+
+
+def load_rules() -> dict[str, Rule]:
+    global _loaded
+    if not _loaded:
+        for module in ALL_RULE_MODULES:
+            try:
+                importlib.import_module(module)
+            except ModuleNotFoundError as exc:
+                if exc.name != module:
+                    raise
+        _loaded = True
+    return RULES

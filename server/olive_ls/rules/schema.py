@@ -1,0 +1,137 @@
+"""Schema rules: the config checked against the catalog's run-config JSON Schema with jsonschema.
+
+Each jsonschema error becomes one finding, placed on the key or value it is about and said in plain words.
+For `oneOf`/`anyOf` failures the branch that came closest is reported, not the wall of alternatives. More
+specific rules (legacy forms, unknown pass types...) report the same places with better words; the engine
+then drops the generic finding (see features/diagnostics.py).
+"""
+
+from __future__ import annotations
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+
+from olive_ls.document.nodes import Node, node_at_path
+from olive_ls.rules.registry import ERROR, Finding, RuleContext, rule
+from olive_ls.suggest import did_you_mean, one_of
+
+_JSON_TYPES = {
+    dict: "an object",
+    list: "an array",
+    str: "a string",
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number",
+    type(None): "null",
+}
+
+
+_validators: dict[str, Draft202012Validator] = {}
+
+
+def _validator(catalog) -> Draft202012Validator:
+    # One per catalog file: building it walks the whole schema, far too slow per keystroke.
+    key = str(catalog.path)
+    if key not in _validators:
+        _validators[key] = Draft202012Validator(catalog.schema)
+    return _validators[key]
+
+
+def schema_errors(ctx: RuleContext) -> list[ValidationError]:
+    return list(_validator(ctx.catalog).iter_errors(ctx.doc.root.to_python()))
+
+
+def _leaf(error: ValidationError) -> ValidationError:
+    """For oneOf/anyOf, the error of the branch that nearly matched (the deepest, most relevant one)."""
+    while error.validator in ("oneOf", "anyOf") and error.context:
+        error = best_match(error.context)
+    return error
+
+
+def _describe(value) -> str:
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def _where(path) -> str:
+    return ".".join(str(part) for part in path) or "the top level"
+
+
+def _allowed_properties(schema: dict) -> list[str]:
+    return sorted(schema.get("properties", {}))
+
+
+def _findings_for(ctx: RuleContext, error: ValidationError):
+    error = _leaf(error)
+    path = list(error.absolute_path)
+    node = node_at_path(ctx.doc.root, path)
+    if node is None:
+        return
+    validator = error.validator
+    if validator in ("additionalProperties", "unevaluatedProperties") and node.is_object:
+        allowed = _allowed_properties(error.schema)
+        known = set(allowed)
+        patterns = error.schema.get("patternProperties", {})
+        for prop in node.properties:
+            if prop.key in known or patterns:
+                continue
+            hint, suggestions = did_you_mean(prop.key, allowed)
+            yield Finding.at(
+                prop,
+                f"Unknown key '{prop.key}' in {_where(path)}: Olive does not accept it.{hint}",
+                code="OLV100",
+                fix={"title": "Replace with", "replace_key": suggestions} if suggestions else None,
+            )
+        return
+    if validator == "enum":
+        allowed = error.validator_value
+        hint, suggestions = did_you_mean(str(error.instance), [str(v) for v in allowed])
+        yield Finding.at(
+            node,
+            f"'{error.instance}' is not allowed for {_where(path)}. Allowed: {one_of(allowed)}.{hint}",
+            code="OLV102",
+            fix={"title": "Replace with", "replace_value": suggestions} if suggestions else None,
+        )
+        return
+    if validator == "const":
+        yield Finding.at(node, f"{_where(path)} must be {error.validator_value!r}.", code="OLV102")
+        return
+    if validator == "type":
+        expected = error.validator_value
+        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        yield Finding.at(node, f"{_where(path)} should be {expected}, not {_describe(error.instance)}.", code="OLV101")
+        return
+    if validator == "required":
+        missing = [key for key in error.validator_value if isinstance(error.instance, dict) and key not in error.instance]
+        target = _owner_key(node)
+        for key in missing:
+            yield Finding(
+                f"Missing required key '{key}' in {_where(path)}.",
+                target.range,
+                code="OLV103",
+                fix={"title": f"Add '{key}'", "add_keys": [key], "object_path": path},
+            )
+        return
+    if validator == "pattern" and isinstance(error.instance, str):
+        yield Finding.at(node, f"'{error.instance}' is not a valid value for {_where(path)}.", code="OLV102")
+        return
+    message = error.message if len(error.message) < 200 else error.message[:197] + "..."
+    yield Finding.at(node, f"{_where(path)}: {message}", code="OLV104")
+
+
+def _owner_key(node: Node) -> Node:
+    """Where a missing-key error goes: on the key that holds the object, not the whole object."""
+    parent = node.parent
+    if parent is not None and not isinstance(parent, Node):
+        return parent.key_node
+    return node
+
+
+@rule("OLV100", "schema", "The config does not match Olive's config model (unknown keys, wrong types, bad values, missing keys).", ERROR)
+def schema_check(ctx: RuleContext):
+    seen = set()
+    for error in schema_errors(ctx):
+        for finding in _findings_for(ctx, error):
+            key = (finding.code, finding.range.start.line, finding.range.start.character, finding.message)
+            if key not in seen:
+                seen.add(key)
+                yield finding

@@ -1,0 +1,48 @@
+"""Shared helpers for rule tests: run the real diagnostics engine over a config given as text or a dict."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from olive_ls.catalog import load_catalog
+from olive_ls.document.parse import parse_document
+from olive_ls.features.diagnostics import DiagnosticSettings, analyse
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def check(config, *, language: str = "json", path: Path | None = None, environment=None, env_checks: bool = False):
+    """Findings for a config (dict, or text). Environment rules run only when env_checks or an environment is given."""
+    text = json.dumps(config, indent=2) if isinstance(config, dict) else config
+    doc = parse_document(text, language)
+    settings = DiagnosticSettings(environment_checks=env_checks or environment is not None)
+    return analyse(doc, load_catalog("0.13.0"), file_path=path, settings=settings, environment=environment)
+
+
+def codes(findings) -> list[str]:
+    return [f.code for f in findings]
+
+
+def find(findings, code: str):
+    """The findings with this code."""
+    return [f for f in findings if f.code == code]
+
+
+def text_at(text: str, finding) -> str:
+    """The source text a finding's range covers (single-line ranges)."""
+    line = text.splitlines()[finding.range.start.line]
+    return line[finding.range.start.character : finding.range.end.character]
+
+
+TINY = {
+    "input_model": {"type": "HfModel", "model_path": "HuggingFaceTB/SmolLM2-135M-Instruct"},
+    "systems": {
+        "local_system": {"type": "LocalSystem", "accelerators": [{"device": "cpu", "execution_providers": ["CPUExecutionProvider"]}]}
+    },
+    "passes": {"builder": {"type": "ModelBuilder", "precision": "int4"}},
+    "host": "local_system",
+    "target": "local_system",
+    "output_dir": "out",
+}
