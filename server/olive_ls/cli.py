@@ -13,6 +13,7 @@ import sys
 # One line per subcommand module, in the order `olive-ls --help` shows them.
 COMMAND_MODULES = (
     "olive_ls.check.command",
+    "olive_ls.server_command",
     "olive_ls.catalog.command",
 )
 

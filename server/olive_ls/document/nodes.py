@@ -120,3 +120,26 @@ def property_at_path(root: Node | None, path: list[PathPart]) -> Property | None
         return None
     parent = node_at_path(root, path[:-1])
     return parent.prop(path[-1]) if parent is not None and parent.kind == OBJECT else None
+
+
+def innermost(root: Node | None, offset: int) -> tuple[Node | None, Property | None]:
+    """The deepest node whose span holds `offset`, and the deepest property on the way (key or value side).
+
+    An offset on a key returns the key's string node with its property.
+    """
+    node, prop = None, None
+    current = root
+    while current is not None and current.start <= offset <= current.end:
+        node = current
+        following = None
+        for candidate in current.properties:
+            if candidate.start <= offset <= candidate.end:
+                prop = candidate
+                if candidate.key_node.start <= offset <= candidate.key_node.end:
+                    return candidate.key_node, candidate
+                following = candidate.value
+                break
+        else:
+            following = next((item for item in current.items if item.start <= offset <= item.end), None)
+        current = following
+    return node, prop
