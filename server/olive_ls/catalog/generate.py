@@ -219,7 +219,9 @@ def resolve_refs(node: Any, defs: dict, seen: frozenset = frozenset()) -> Any:
         return {**target, **resolve_refs(rest, defs, seen)}
     out = {}
     for key, value in node.items():
-        if key == "title":
+        # Titles are pydantic's humanised field names; format "path" means nothing to JSON Schema validators
+        # and only splits {"type": "string"} unions into near-duplicates.
+        if key == "title" or (key == "format" and value == "path"):
             continue
         if key in ("anyOf", "oneOf"):
             members = [m for m in value if not _is_search_wrapper(m)]
@@ -555,8 +557,23 @@ def build_engine_keys() -> dict:
     from olive.workflows.run.config import RunEngineConfig
 
     keys = pydantic_keys(RunEngineConfig)
+    # Nested configs are described by their own sections (system_types, evaluator_keys, search_strategy_keys...);
+    # inlining pydantic's schema for them here would be large and wrong (it knows neither the flat forms nor
+    # name references), so these keys get a compact shape.
     for name, what in REFERENCE_DESCRIPTIONS.items():
-        keys[name]["type"] = {"anyOf": [{"type": "string", "description": f"The {what}."}, keys[name]["type"]]}
+        keys[name]["type"] = {
+            "anyOf": [
+                {"type": "string", "description": f"The {what}."},
+                {"type": "object", "description": "An inline config."},
+                {"type": "null"},
+            ]
+        }
+    keys["search_strategy"]["type"] = {"anyOf": [{"type": "boolean"}, {"type": "object"}, {"type": "null"}]}
+    keys["packaging_config"]["type"] = {
+        "anyOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}}, {"type": "null"}]
+    }
+    for entry in keys.values():
+        entry["json_type"] = json_type_of(entry["type"])
     # output_dir defaults to the current directory at run time; the validator makes it absolute.
     keys["output_dir"]["default"] = None
     keys["output_dir"].pop("default_note", None)
