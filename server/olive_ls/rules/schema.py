@@ -42,9 +42,22 @@ def schema_errors(ctx: RuleContext) -> list[ValidationError]:
 
 
 def _leaf(error: ValidationError) -> ValidationError:
-    """For oneOf/anyOf, the error of the branch that nearly matched (the deepest, most relevant one)."""
+    """For oneOf/anyOf, the error of the branch that nearly matched, not the wall of alternatives.
+
+    A branch whose type fits the value (an object for an object) beats one that fails on the type itself;
+    among those, the branch that got deepest into the value before failing came closest.
+    """
     while error.validator in ("oneOf", "anyOf") and error.context:
-        error = best_match(error.context)
+        branches: dict[object, list[ValidationError]] = {}
+        for sub in error.context:
+            branches.setdefault(sub.relative_schema_path[0] if sub.relative_schema_path else 0, []).append(sub)
+
+        def distance(errors: list[ValidationError]):
+            wrong_type = any(e.validator == "type" and not e.relative_path for e in errors)
+            depth = max(len(e.relative_path) for e in errors)
+            return (wrong_type, -depth, len(errors))
+
+        error = best_match(min(branches.values(), key=distance))
     return error
 
 
