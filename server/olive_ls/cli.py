@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "olive_ls.check.command",
     "olive_ls.server_command",
     "olive_ls.catalog.command",
+    "olive_ls.execution.command",
 )
 
 
