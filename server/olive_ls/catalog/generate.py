@@ -68,6 +68,12 @@ MODEL_KEY_DESCRIPTIONS = {
     "num_ranks": "Number of ranks (shards) of the distributed model.",
 }
 
+# Passes whose class (and bases) carry no docstring in Olive; ours, from what their code does.
+PASS_DOC_FALLBACKS = {
+    "OnnxOpVersionConversion": "Converts an ONNX model to another opset version (target_opset; default: the latest "
+    "opset of the installed onnx).",
+}
+
 # Pydantic fields without a Field(description=...): our descriptions, keyed by "<Class>.<field>" or "<field>".
 FIELD_DESCRIPTIONS = {
     "accelerators": "Accelerators of the system; one entry {device, execution_providers} is supported.",
@@ -295,6 +301,9 @@ def json_type_of(fragment: dict) -> str | list[str]:
 
     if not walk(fragment):
         return "any"
+    if found == {"null"}:
+        # Olive bug: a parameter declared with type_=None (LoRA modules_to_save) accepts nothing but null.
+        return "null"
     found.discard("null")
     if "integer" in found and "number" in found:
         found.discard("integer")
@@ -339,8 +348,14 @@ def enum_of(fragment: dict) -> list | None:
 
 
 def cleaned_doc(cls: type) -> str:
-    """The class's own docstring (not an inherited one), dedented."""
-    return inspect.cleandoc(cls.__dict__.get("__doc__") or "")
+    """The docstring of the pass class or of its own base classes, dedented; never the generic Pass one."""
+    for klass in cls.__mro__:
+        if klass.__module__ == "olive.passes.olive_pass" or klass is object:
+            break
+        doc = klass.__dict__.get("__doc__")
+        if doc and doc.strip():
+            return inspect.cleandoc(doc)
+    return PASS_DOC_FALLBACKS.get(cls.__name__, "")
 
 
 def summary_of(doc: str) -> str:
@@ -357,13 +372,27 @@ def data_config_fragment(required: bool) -> dict:
     return name if required else {"anyOf": [name, {"type": "null"}]}
 
 
-def pass_parameters(cls: type, spec: Any) -> tuple[dict, list[str]]:
-    """(parameters, problems) of one pass; problems are recorded rather than raised."""
+def spec_label(spec: Any) -> str:
+    return f"{spec.accelerator_type}-{spec.execution_provider}"
+
+
+def pass_parameters(cls: type, specs: list) -> tuple[dict, list[str]]:
+    """(parameters, problems) of one pass; problems are recorded rather than raised.
+
+    The parameter set does not depend on the accelerator (facts §2.2), only some defaults and whether
+    _default_config raises (OnnxDynamicQuantization on QNN). So the first spec that works is used.
+    """
     problems = []
-    try:
-        default_config = cls.default_config(spec)
-    except Exception as error:  # Olive bug or spec-dependent raise: keep the pass, note why it has no params
-        return {}, [f"default_config failed: {type(error).__name__}: {error}"]
+    for spec in specs:
+        try:
+            default_config = cls.default_config(spec)
+            break
+        except Exception as error:  # Olive bug or spec-dependent raise: note it, try the next spec
+            problems.append(f"default_config({spec_label(spec)}) failed: {type(error).__name__}: {error}")
+    else:
+        return {}, problems
+    if problems:
+        problems.append(f"parameters and defaults taken from {spec_label(spec)}")
     try:
         config_class = cls.get_config_class(spec, disable_search=True)[0]
         fragments = pydantic_field_fragments(config_class)
@@ -403,7 +432,7 @@ def resolve_pip_requirements(entry: dict, extras: dict[str, list[str]]) -> list[
     return sorted(names)
 
 
-def build_passes(olive_config: dict, spec: Any) -> dict:
+def build_passes(olive_config: dict, specs: list) -> dict:
     from olive.package_config import OlivePackageConfig
 
     package_config = OlivePackageConfig.load_default_config()
@@ -433,7 +462,7 @@ def build_passes(olive_config: dict, spec: Any) -> dict:
             passes[canonical] = info
             continue
         doc = cleaned_doc(cls)
-        parameters, problems = pass_parameters(cls, spec)
+        parameters, problems = pass_parameters(cls, specs)
         info.update(summary=summary_of(doc), doc=doc, parameters=parameters)
         if problems:
             info["problems"] = problems
@@ -657,11 +686,16 @@ def build_catalog() -> dict:
 
     olive_config = json.loads(Path(OlivePackageConfig.get_default_config_path()).read_text())
     # Device.CPU, not "cpu": OpenVINOEncapsulation/OpenVINOOptimumConversion call spec.accelerator_type.CPU...
-    spec = AcceleratorSpec(accelerator_type=Device.CPU, execution_provider="CPUExecutionProvider")
+    # Defaults are those for cpu-CPUExecutionProvider; the others are fallbacks for a pass that raises there.
+    specs = [
+        AcceleratorSpec(accelerator_type=Device.CPU, execution_provider="CPUExecutionProvider"),
+        AcceleratorSpec(accelerator_type=Device.GPU, execution_provider="CUDAExecutionProvider"),
+        AcceleratorSpec(accelerator_type=Device.NPU, execution_provider="QNNExecutionProvider"),
+    ]
     data_containers, data_components = build_data_registry()
     catalog = {
         "olive_version": importlib.metadata.version("olive-ai"),
-        "passes": build_passes(olive_config, spec),
+        "passes": build_passes(olive_config, specs),
         "model_types": build_model_types(),
         "system_types": build_system_types(),
         "samplers": build_samplers(),
