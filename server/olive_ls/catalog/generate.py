@@ -27,10 +27,11 @@ SCHEMA_FILE = "run-config.schema.json"
 # `olive.passes.onnx.*` is how Olive itself tells ONNX passes apart (package_config.py: is_onnx_module).
 ONNX_PASS_PREFIX = "olive.passes.onnx"
 
-# Where Olive's own tables miss an EP's pip package. QNN ships as its own wheel (the `qnn` extra).
+# Where Olive's PROVIDER_PACKAGE_MAPPING misses an EP's pip package; each name is a distribution on PyPI.
+# QNN is Olive's own `qnn` extra. VitisAI (AMD's Ryzen AI installer) and Js (browser only) have no PyPI wheel,
+# so they stay unmapped.
 EXTRA_PROVIDER_PACKAGES = {
     "QNNExecutionProvider": "onnxruntime-qnn",
-    "VitisAIExecutionProvider": "onnxruntime-vitisai",
     "NvTensorRTRTXExecutionProvider": "onnxruntime-trt-rtx",
     "MIGraphXExecutionProvider": "onnxruntime-migraphx",
     "WebGpuExecutionProvider": "onnxruntime-webgpu",
@@ -153,10 +154,11 @@ class NotJsonValue(Exception):
 
 def to_json_value(value: Any) -> Any:
     """Turn a Python default into JSON, or raise NotJsonValue."""
-    if value is None or isinstance(value, (bool, str)):
-        return value.value if isinstance(value, enum.Enum) else value
+    # Enums first: str/int enums are also str/int instances, and JSON wants their plain value.
     if isinstance(value, enum.Enum):
         return to_json_value(value.value)
+    if value is None or isinstance(value, (bool, str)):
+        return value
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
@@ -271,9 +273,6 @@ def pydantic_field_fragments(model_cls: Any) -> dict[str, dict]:
         fragment.pop("description", None)
         fragments[name] = fragment
     return fragments
-
-
-JSON_TYPES = ("string", "integer", "number", "boolean", "array", "object")
 
 
 def json_type_of(fragment: dict) -> str | list[str]:
@@ -474,13 +473,11 @@ def build_passes(olive_config: dict, specs: list) -> dict:
 # Key sets of pydantic classes and handlers
 
 
-def pydantic_keys(model_cls: Any, with_types: bool = True, skip: tuple[str, ...] = ()) -> dict:
+def pydantic_keys(model_cls: Any, with_types: bool = True) -> dict:
     """{field: {required, default, description[, type]}} for a pydantic model's declared fields."""
     fragments = pydantic_field_fragments(model_cls) if with_types else {}
     keys = {}
     for name, field in model_cls.model_fields.items():
-        if name in skip:
-            continue
         required = field.is_required()
         default, note = (None, None)
         if not required:
@@ -726,15 +723,17 @@ def default_out_dir() -> Path:
 
 
 def main(out_dir: str | None = None) -> int:
-    # Olive logs warnings while importing and building configs; they are not ours to show.
-    logging.disable(logging.WARNING)
     from olive_ls.catalog.json_schema import build_run_config_schema
 
+    # Olive logs warnings while importing and building configs; they are not ours to show.
+    logging.disable(logging.WARNING)
     try:
         catalog = build_catalog()
     except ImportError as error:
         print(f"olive-ls catalog generate: olive-ai is not importable here: {error}", file=sys.stderr)
         return 2
+    finally:
+        logging.disable(logging.NOTSET)
     target = Path(out_dir) if out_dir else default_out_dir()
     folder = target / f"olive-{catalog['olive_version']}"
     folder.mkdir(parents=True, exist_ok=True)
