@@ -7,7 +7,6 @@ against about 4 s for importing Olive, torch and transformers. Nothing here may 
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 import json
 import os
 import re
@@ -78,6 +77,8 @@ def read_json(path: Path) -> dict:
 
 def installed_olive_version() -> str | None:
     """Version of the installed olive-ai distribution, read from its metadata (never imports olive)."""
+    import importlib.metadata  # ~20 ms; only paid when the version has to be looked up
+
     try:
         return importlib.metadata.version("olive-ai")
     except importlib.metadata.PackageNotFoundError:
