@@ -26,7 +26,7 @@ async def test_reports_bad_enum_value_on_the_value(client, tmp_path):
 
 async def test_plain_json_that_is_not_an_olive_config_gets_nothing(client, tmp_path):
     uri = open_text(client, tmp_path / "package.json", '{"name": "x", "version": 1, // no\n}')
-    assert await diagnostics(client, uri) == []
+    assert list(await diagnostics(client, uri)) == []
 
 
 async def test_unknown_uri_gets_empty_results(client, tmp_path):

@@ -60,7 +60,7 @@ class JsonTreeBuilder:
             kind=kind,
             start=start,
             end=end,
-            range=self.index.range_of(start, end),
+            index=self.index,
             value=value,
             raw=self.data[start:end].decode("utf-8", errors="replace") if kind not in (n.OBJECT, n.ARRAY) else "",
         )
@@ -147,7 +147,7 @@ class JsonTreeBuilder:
             value=value,
             start=ts_pair.start_byte,
             end=ts_pair.end_byte,
-            range=self.index.range_of(ts_pair.start_byte, ts_pair.end_byte),
+            index=self.index,
             colon=colon,
         )
         key_node.parent = prop
@@ -178,7 +178,7 @@ class JsonTreeBuilder:
                 top.items.append(value)
             elif key_ts is not None:
                 key_node = self._node(key_ts, n.STRING, self._string_value(key_ts))
-                prop = n.Property(key_node.value, key_node, value, key_ts.start_byte, value.end, self.index.range_of(key_ts.start_byte, value.end))
+                prop = n.Property(key_node.value, key_node, value, key_ts.start_byte, value.end, self.index)
                 key_node.parent = prop
                 value.parent = prop
                 prop.parent = top
@@ -190,7 +190,6 @@ class JsonTreeBuilder:
             if kind in ("{", "["):
                 opened = self._node(child, n.OBJECT if kind == "{" else n.ARRAY)
                 opened.end = ts_error.end_byte
-                opened.range = self.index.range_of(opened.start, opened.end)
                 attach(opened, pending_key)
                 pending_key = None
                 stack.append(opened)
@@ -200,7 +199,6 @@ class JsonTreeBuilder:
                 if len(stack) > (1 if container is not None else 0):
                     closed = stack.pop()
                     closed.end = child.end_byte
-                    closed.range = self.index.range_of(closed.start, closed.end)
             elif kind == "pair":
                 if stack and stack[-1].kind == n.OBJECT:
                     prop = self._pair(child, depth + len(stack))
@@ -216,7 +214,7 @@ class JsonTreeBuilder:
                 # An unterminated string at the end of the region: the value being typed.
                 content = tokens[position + 1]
                 text = self.data[content.start_byte : content.end_byte].decode("utf-8", errors="replace")
-                typed = n.Node(n.STRING, child.start_byte, content.end_byte, self.index.range_of(child.start_byte, content.end_byte), text, raw='"' + text)
+                typed = n.Node(n.STRING, child.start_byte, content.end_byte, self.index, text, raw='"' + text)
                 attach(typed, pending_key)
                 pending_key = None
             elif kind == ",":

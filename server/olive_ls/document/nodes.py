@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Union
+from typing import TYPE_CHECKING, Any, Iterator, Union
 
 from lsprotocol.types import Range
+
+if TYPE_CHECKING:
+    from olive_ls.document.text import LineIndex
 
 OBJECT = "object"
 ARRAY = "array"
@@ -17,12 +20,28 @@ NULL = "null"
 PathPart = Union[str, int]
 
 
+class _Spanned:
+    """A byte span whose LSP range is computed on first use: most nodes of a big file are never shown."""
+
+    start: int
+    end: int
+    index: "LineIndex"
+
+    @property
+    def range(self) -> Range:
+        cached = self.__dict__.get("_range")
+        if cached is None or self.__dict__.get("_range_span") != (self.start, self.end):
+            cached = self.index.range_of(self.start, self.end)
+            self.__dict__["_range"], self.__dict__["_range_span"] = cached, (self.start, self.end)
+        return cached
+
+
 @dataclass(eq=False)
-class Node:
+class Node(_Spanned):
     kind: str
     start: int
     end: int
-    range: Range
+    index: "LineIndex"
     value: Any = None
     properties: list["Property"] = field(default_factory=list)
     items: list["Node"] = field(default_factory=list)
@@ -88,13 +107,13 @@ class Node:
 
 
 @dataclass(eq=False)
-class Property:
+class Property(_Spanned):
     key: str
     key_node: Node
     value: Node | None
     start: int
     end: int
-    range: Range
+    index: "LineIndex"
     parent: Node | None = None
     # Byte offset of the ':' between key and value, or -1 when missing (half-typed documents).
     colon: int = -1

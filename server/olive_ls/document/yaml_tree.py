@@ -70,7 +70,7 @@ class YamlTreeBuilder:
             kind=kind,
             start=start,
             end=end,
-            range=self.index.range_of(start, end),
+            index=self.index,
             value=value,
             raw=self.data[start:end].decode("utf-8", errors="replace") if kind not in (n.OBJECT, n.ARRAY) else "",
         )
@@ -181,7 +181,7 @@ class YamlTreeBuilder:
                 value=value,
                 start=child.start_byte,
                 end=child.end_byte,
-                range=self.index.range_of(child.start_byte, child.end_byte),
+                index=self.index,
                 colon=colon,
             )
             key_node.parent = prop
