@@ -85,7 +85,9 @@ def build_tiny_model(out_dir: str | Path, arch: str = "llama") -> Path:
     if arch not in ARCHES:
         raise ValueError(f"unknown arch {arch!r}; choose one of {', '.join(ARCHES)}")
     import torch
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()  # no "Writing model shards" bar for a 450 KB file
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     tokenizer = _train_tokenizer(out)

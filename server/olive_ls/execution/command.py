@@ -186,6 +186,7 @@ def _new(args: argparse.Namespace) -> int:
             precision=args.precision,
             output_dir=args.output_dir,
             trust_remote_code=args.trust_remote_code,
+            config_dir=Path(args.output).expanduser().parent,
         )
         path = write_config(Path(args.output), config, force=args.force)
     except NewConfigError as exc:

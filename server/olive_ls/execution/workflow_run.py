@@ -106,6 +106,7 @@ class RunResult:
     warnings: list[RunError] = field(default_factory=list)
     log_path: str | None = None
     argv: list[str] = field(default_factory=list)
+    pid: int | None = None  # Olive's process id, also its process group id on POSIX
 
     @property
     def footprint_summary(self) -> str:
@@ -125,6 +126,7 @@ class RunResult:
             "warnings": [w.to_json() for w in self.warnings],
             "log_path": self.log_path,
             "argv": self.argv,
+            "pid": self.pid,
         }
 
 
@@ -325,6 +327,7 @@ async def _run(
             no_model_reason="the run was cancelled",
             log_path=str(log_path) if log_path else None,
             argv=argv,
+            pid=proc.pid,
         )
 
     output_dirs: list[str] = []
@@ -356,6 +359,7 @@ async def _run(
         warnings=analyzer.warnings(config),
         log_path=str(log_path) if log_path else None,
         argv=argv,
+        pid=proc.pid,
     )
 
 
