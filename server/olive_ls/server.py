@@ -26,6 +26,12 @@ class OliveLanguageServer(LanguageServer):
         self.service: OliveLanguageService | None = None
         self.pending: dict[str, asyncio.Task] = {}
         self.environment = None
+        # Runs started by olive.runWorkflow (server_commands.py), per config URI.
+        self.running_runs: set[str] = set()
+        self.run_cancels: dict[str, asyncio.Event] = {}
+        # Olive's errors from the last run, shown until the config is edited (they describe the old text).
+        self.run_feedback: dict[str, list[types.Diagnostic]] = {}
+        self.run_outputs: dict[str, list[str]] = {}
 
     # --- helpers ------------------------------------------------------------------------------------------
 
@@ -78,10 +84,19 @@ class OliveLanguageServer(LanguageServer):
                 )
             ]
         doc = self.open_document(uri)
-        return self.service.diagnostics(uri, doc, self.environment_for_checks())
+        return self.service.diagnostics(uri, doc, self.environment_for_checks()) + self.run_feedback.get(uri, [])
 
-    def schedule_diagnostics(self, uri: str, delay: float = DEBOUNCE_SECONDS) -> None:
+    def refresh_code_lenses(self) -> None:
+        caps = self.client_capabilities
+        if caps and caps.workspace and caps.workspace.code_lens and caps.workspace.code_lens.refresh_support:
+            self.workspace_code_lens_refresh(None)
+
+    def schedule_diagnostics(self, uri: str, delay: float = DEBOUNCE_SECONDS, force_push: bool = False) -> None:
         if self.client_pulls_diagnostics():
+            # Pulling clients ask again when told that results changed (e.g. after a run).
+            caps = self.client_capabilities.workspace
+            if force_push and caps and caps.diagnostics and caps.diagnostics.refresh_support:
+                self.workspace_diagnostic_refresh(None)
             return
         previous = self.pending.pop(uri, None)
         if previous is not None:
@@ -165,6 +180,7 @@ def did_open(ls: OliveLanguageServer, params: types.DidOpenTextDocumentParams) -
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: OliveLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+    ls.run_feedback.pop(params.text_document.uri, None)
     ls.schedule_diagnostics(params.text_document.uri)
 
 
@@ -248,3 +264,7 @@ def prepare_rename(ls: OliveLanguageServer, params: types.PrepareRenameParams) -
 def rename(ls: OliveLanguageServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
     doc = ls.open_document(params.text_document.uri)
     return ls.service.rename(params.text_document.uri, doc, params.position, params.new_name) if doc is not None else None
+
+
+# Commands that run Olive and onnxruntime-genai register themselves on `server`.
+from olive_ls import server_commands  # noqa: E402,F401

@@ -1,0 +1,78 @@
+"""What a finished Olive run means for the config in the editor: its errors placed on keys, and code lenses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable
+
+from lsprotocol import types
+
+from olive_ls.document.nodes import node_at_path, property_at_path
+from olive_ls.workflow import is_olive_config
+
+RUN_ERROR_CODE = "OLV900"
+NO_MODEL_CODE = "OLV901"
+RUN_COMMAND = "olive.runWorkflow"
+SMOKE_COMMAND = "olive.smokeTest"
+
+
+def _start_of(doc) -> types.Range:
+    if doc.root is not None and doc.root.properties:
+        return doc.root.properties[0].key_node.range
+    origin = types.Position(line=0, character=0)
+    return types.Range(start=origin, end=origin)
+
+
+def _place(doc, path: list | None) -> types.Range:
+    """On the value Olive complained about when it is a scalar, else on its key, else at the top."""
+    if not path:
+        return _start_of(doc)
+    node = node_at_path(doc.root, list(path))
+    if node is not None and node.kind not in ("object", "array"):
+        return node.range
+    prop = property_at_path(doc.root, list(path))
+    if prop is not None:
+        return prop.key_node.range
+    # The key is gone or never was (e.g. a default Olive filled in): the nearest ancestor that exists.
+    return _place(doc, list(path)[:-1])
+
+
+def run_diagnostics(doc, errors: Iterable[dict[str, Any]], no_model_reason: str | None) -> list[types.Diagnostic]:
+    """Diagnostics from a run's errors (RunError.to_json() dicts), placed back onto the config."""
+    found = []
+    for error in errors:
+        found.append(
+            types.Diagnostic(
+                range=_place(doc, error.get("config_path")),
+                message=f"olive run: {error.get('message')}",
+                severity=types.DiagnosticSeverity.Error,
+                code=RUN_ERROR_CODE,
+                source="olive run",
+            )
+        )
+    if no_model_reason and not found:
+        found.append(
+            types.Diagnostic(
+                range=_start_of(doc),
+                message=f"olive run produced no model: {no_model_reason}",
+                severity=types.DiagnosticSeverity.Error,
+                code=NO_MODEL_CODE,
+                source="olive run",
+            )
+        )
+    return found
+
+
+def code_lenses(doc, uri: str, output_dirs: list[str], running: bool) -> list[types.CodeLens]:
+    if not is_olive_config(doc.root):
+        return []
+    where = _start_of(doc)
+    if running:
+        lenses = [types.CodeLens(range=where, command=types.Command(title="$(sync~spin) Olive is running this config", command=""))]
+    else:
+        lenses = [types.CodeLens(range=where, command=types.Command(title="▶ Run workflow", command=RUN_COMMAND, arguments=[uri]))]
+    for folder in output_dirs:
+        lenses.append(
+            types.CodeLens(range=where, command=types.Command(title=f"Smoke-test output: {Path(folder).name}", command=SMOKE_COMMAND, arguments=[folder]))
+        )
+    return lenses

@@ -1,0 +1,191 @@
+"""LSP commands that run things: olive.runWorkflow, olive.cancelRun, olive.smokeTest, olive.newWorkflow.
+
+Olive and onnxruntime-genai only ever run in subprocesses (execution/), started on an explicit command.
+Handlers are async, so the server keeps answering while a run goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+
+from olive_ls.features import run_feedback
+from olive_ls.server import OliveLanguageServer, server
+from olive_ls.service import uri_to_path
+
+log = logging.getLogger(__name__)
+
+
+class CommandError(Exception):
+    """A command refused with a message the user should see; it becomes the command's error response."""
+
+
+def _python(ls: OliveLanguageServer) -> str:
+    return (ls.service.settings.python if ls.service else "") or sys.executable
+
+
+def _notify(ls: OliveLanguageServer, kind: types.MessageType, message: str) -> None:
+    ls.window_show_message(types.ShowMessageParams(type=kind, message=message))
+
+
+def _refuse(ls: OliveLanguageServer, message: str):
+    _notify(ls, types.MessageType.Error, message)
+    raise CommandError(message)
+
+
+class _Progress:
+    """window/workDoneProgress when the client supports it; a no-op otherwise. Client cancel sets `cancelled`."""
+
+    def __init__(self, ls: OliveLanguageServer, title: str):
+        self.ls, self.title = ls, title
+        self.token = f"olive-{uuid.uuid4().hex[:8]}"
+        self.cancelled = asyncio.Event()
+        caps = ls.client_capabilities
+        self.enabled = bool(caps and caps.window and caps.window.work_done_progress)
+
+    async def __aenter__(self) -> "_Progress":
+        if self.enabled:
+            await self.ls.work_done_progress.create_async(self.token)
+            self.ls.work_done_progress.begin(self.token, types.WorkDoneProgressBegin(title=self.title, cancellable=True, percentage=0))
+            loop = asyncio.get_running_loop()
+            future = self.ls.work_done_progress.tokens.get(self.token)
+            if future is not None:
+                future.add_done_callback(lambda f: loop.call_soon_threadsafe(self.cancelled.set) if f.cancelled() else None)
+        return self
+
+    def report(self, message: str, percentage: int | None = None) -> None:
+        if self.enabled:
+            self.ls.work_done_progress.report(self.token, types.WorkDoneProgressReport(message=message, percentage=percentage))
+
+    async def __aexit__(self, *exc) -> None:
+        if self.enabled:
+            self.ls.work_done_progress.end(self.token, types.WorkDoneProgressEnd(message="done"))
+
+
+@server.command("olive.runWorkflow")
+async def run_workflow(ls: OliveLanguageServer, *args: Any) -> dict:
+    from olive_ls.execution.config_file import ConfigInputError
+    from olive_ls.execution.workflow_run import RunInProgressError, RunStartError
+    from olive_ls.execution.workflow_run import run_workflow as run
+
+    uri = args[0] if args and isinstance(args[0], str) else None
+    path = uri_to_path(uri) if uri else None
+    if path is None:
+        _refuse(ls, "olive.runWorkflow needs the file URI of a config")
+    if not path.is_file():
+        _refuse(ls, f"Cannot run {path}: no such file")
+    document = ls.workspace.text_documents.get(uri)
+    if document is not None and document.source != path.read_text(encoding="utf-8", errors="replace"):
+        _refuse(ls, f"Save {path.name} before running it: Olive reads the file on disk, not the editor's unsaved text")
+    if uri in ls.running_runs:
+        _refuse(ls, f"A run of {path.name} is already in progress")
+
+    ls.run_feedback.pop(uri, None)
+    ls.running_runs.add(uri)
+    ls.refresh_code_lenses()
+    try:
+        async with _Progress(ls, f"Olive: {path.name}") as progress:
+            cancel = progress.cancelled
+            ls.run_cancels[uri] = cancel
+            result = await run(
+                path,
+                python=_python(ls),
+                on_log=lambda line: ls.window_log_message(types.LogMessageParams(type=types.MessageType.Log, message=line)),
+                on_progress=lambda message, percent: progress.report(message, percent),
+                cancel_event=cancel,
+            )
+    except (ConfigInputError, RunInProgressError, RunStartError) as exc:
+        _refuse(ls, str(exc))
+    finally:
+        ls.running_runs.discard(uri)
+        ls.run_cancels.pop(uri, None)
+
+    payload = result.to_json()
+    doc = ls.open_document(uri) or ls.service.parse(uri, path.read_text(encoding="utf-8", errors="replace"))
+    if not result.cancelled:
+        ls.run_feedback[uri] = run_feedback.run_diagnostics(doc, payload["errors"], result.no_model_reason)
+    ls.run_outputs[uri] = result.output_dirs if result.produced_model else []
+    if result.cancelled:
+        _notify(ls, types.MessageType.Warning, f"Olive run of {path.name} cancelled")
+    elif result.produced_model:
+        _notify(ls, types.MessageType.Info, f"Olive produced {', '.join(result.output_dirs)} ({result.footprint_summary})")
+    else:
+        reason = result.no_model_reason or (payload["errors"][0]["message"] if payload["errors"] else "see the log")
+        _notify(ls, types.MessageType.Error, f"Olive run of {path.name} produced no model: {reason}")
+    ls.schedule_diagnostics(uri, 0, force_push=True)
+    ls.refresh_code_lenses()
+    return payload
+
+
+@server.command("olive.cancelRun")
+def cancel_run(ls: OliveLanguageServer, *args: Any) -> bool:
+    uri = args[0] if args and isinstance(args[0], str) else None
+    cancel = ls.run_cancels.get(uri)
+    if cancel is None:
+        return False
+    cancel.set()
+    return True
+
+
+@server.command("olive.smokeTest")
+async def smoke_test(ls: OliveLanguageServer, *args: Any) -> dict:
+    from olive_ls.execution.smoke_test import SmokeInputError
+    from olive_ls.execution.smoke_test import smoke_test as smoke
+
+    target = args[0] if args else None
+    options = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
+    if not isinstance(target, str) or not target:
+        _refuse(ls, "olive.smokeTest needs a model folder (a path or file URI)")
+    folder = uri_to_path(target) if target.startswith("file:") else Path(target)
+    prompt = options.get("prompt") if isinstance(options.get("prompt"), str) else None
+    max_tokens = options.get("maxTokens") if isinstance(options.get("maxTokens"), int) else 32
+    async with _Progress(ls, f"Smoke test: {folder.name}") as progress:
+        progress.report("loading the model with onnxruntime-genai")
+        try:
+            kwargs = {"prompt": prompt} if prompt else {}
+            result = await smoke(folder, max_tokens=max_tokens, python=_python(ls), **kwargs)
+        except SmokeInputError as exc:
+            _refuse(ls, str(exc))
+    if result.ok:
+        _notify(ls, types.MessageType.Info, f"{folder.name}: {result.generated_tokens} tokens, {result.tokens_per_second:.1f} tokens/s")
+    else:
+        _notify(ls, types.MessageType.Error, f"Smoke test of {folder.name} failed: {result.error}")
+    return result.to_json()
+
+
+@server.command("olive.newWorkflow")
+def new_workflow(ls: OliveLanguageServer, *args: Any) -> dict:
+    from olive_ls.execution.new_config import NewConfigError, make_config, write_config
+
+    options = args[0] if args and isinstance(args[0], dict) else None
+    if options is None or not isinstance(options.get("model"), str) or not isinstance(options.get("path"), str):
+        _refuse(ls, 'olive.newWorkflow needs {"model": ..., "path": ..., "device"?, "provider"?, "precision"?}')
+    path = uri_to_path(options["path"]) if options["path"].startswith("file:") else Path(options["path"])
+    try:
+        config = make_config(
+            model=options["model"],
+            device=options.get("device"),
+            provider=options.get("provider"),
+            precision=options.get("precision") or "int4",
+            config_dir=path.parent,
+        )
+        written = write_config(path, config, force=bool(options.get("overwrite")))
+    except (NewConfigError, FileExistsError) as exc:
+        _refuse(ls, str(exc))
+    ls.show_document(types.ShowDocumentParams(uri=written.resolve().as_uri(), take_focus=True))
+    return {"path": str(written)}
+
+
+@server.feature(types.TEXT_DOCUMENT_CODE_LENS)
+def code_lens(ls: OliveLanguageServer, params: types.CodeLensParams) -> list[types.CodeLens]:
+    uri = params.text_document.uri
+    doc = ls.open_document(uri)
+    if doc is None or not ls.service.is_olive_config(uri, doc):
+        return []
+    return run_feedback.code_lenses(doc, uri, ls.run_outputs.get(uri, []), uri in ls.running_runs)
