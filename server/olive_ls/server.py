@@ -89,14 +89,21 @@ class OliveLanguageServer(LanguageServer):
     def refresh_code_lenses(self) -> None:
         caps = self.client_capabilities
         if caps and caps.workspace and caps.workspace.code_lens and caps.workspace.code_lens.refresh_support:
-            self.workspace_code_lens_refresh(None)
+            asyncio.ensure_future(self._ask_client(self.workspace_code_lens_refresh_async))
+
+    async def _ask_client(self, request) -> None:
+        """A refresh request the client may not really implement: its failure must not fail our command."""
+        try:
+            await request(None)
+        except Exception as exc:
+            log.info("client refused %s: %s", getattr(request, "__name__", request), exc)
 
     def schedule_diagnostics(self, uri: str, delay: float = DEBOUNCE_SECONDS, force_push: bool = False) -> None:
         if self.client_pulls_diagnostics():
             # Pulling clients ask again when told that results changed (e.g. after a run).
             caps = self.client_capabilities.workspace
             if force_push and caps and caps.diagnostics and caps.diagnostics.refresh_support:
-                self.workspace_diagnostic_refresh(None)
+                asyncio.ensure_future(self._ask_client(self.workspace_diagnostic_refresh_async))
             return
         previous = self.pending.pop(uri, None)
         if previous is not None:
