@@ -352,3 +352,10 @@ def test_new_write_refuses_overwrite(tmp_path):
     assert json.loads(out.read_text())["input_model"]["model_path"] == "org/other"
     with pytest.raises(NewConfigError, match="no such local folder"):
         make_config(model="./nope", config_dir=tmp_path)
+
+
+def test_python_without_olive():
+    config = base_config()
+    _, _, errors = analyze("/usr/bin/python3: No module named olive\n", config, 1)
+    (err,) = errors
+    assert err.config_path is None and "olive-ai is not installed for /usr/bin/python3" in err.message

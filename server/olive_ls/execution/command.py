@@ -126,15 +126,44 @@ def _run(args: argparse.Namespace) -> int:
                 print(f"    {kind}; largest files: " + ", ".join(f"{n} {format_size(b)}" for n, b in fp.files[:3]), file=out)
         else:
             print(f"No model produced ({result.duration_s:.1f} s): {result.no_model_reason}", file=out)
-        for err in result.errors:
-            print(f"{args.config}: {format_path(err.config_path)}: error: {err.message}", file=out)
-        for w in result.warnings:
-            print(f"{args.config}: {format_path(w.config_path)}: warning: {w.message}", file=out)
+        locate = _locator(Path(args.config))
+        for severity, items in (("error", result.errors), ("warning", result.warnings)):
+            for item in items:
+                where = f"{locate(item.config_path)} {format_path(item.config_path)}:" if item.config_path else ""
+                print(f"{args.config}:{where} {severity}: {item.message}", file=out)
         if result.log_path:
             print(f"Full log: {result.log_path}", file=out)
     if result.cancelled:
         return EXIT_TERMINATED if state["terminated"] else EXIT_INTERRUPTED
     return EXIT_OK if result.produced_model else EXIT_FAIL
+
+
+def _locator(config_file):
+    """`path -> "line:col:"` of the deepest key of `path` present in the file (1-based), or "" when unknown.
+
+    Uses the language server's own JSON/YAML tree (olive_ls.document); any failure just drops the position."""
+    try:
+        from olive_ls.document.nodes import node_at_path, property_at_path
+        from olive_ls.document.parse import language_for, parse_document
+
+        doc = parse_document(config_file.read_text(encoding="utf-8"), language_for(str(config_file)))
+    except Exception:
+        return lambda path: ""
+
+    def locate(path) -> str:
+        try:
+            parts = list(path or ())
+            while parts:
+                spanned = property_at_path(doc.root, parts) or node_at_path(doc.root, parts)
+                if spanned is not None:
+                    start = spanned.range.start
+                    return f"{start.line + 1}:{start.character + 1}:"
+                parts.pop()
+        except Exception:
+            pass
+        return ""
+
+    return locate
 
 
 # ------------------------------------------------------------------------------------------------------ smoke

@@ -54,6 +54,7 @@ _PYDANTIC_MSG_RE = re.compile(
 )
 _NOT_FOUND_RE = re.compile(r"^(?P<name>.+?) not found in (?P<known>\{.*\})\s*$", re.S)
 _UNKNOWN_PASS_RE = re.compile(r"Package configuration for pass of type '(?P<type>[^']+)' not found")
+_NO_MODULE_LINE_RE = re.compile(r"^(?P<exe>\S.*): No module named (?P<mod>[\w.]+)$")
 _CASCADE_RE = re.compile(r"^(Value error, )?Invalid (engine|systems|evaluators|data_configs|passes)$")
 _HUB_EXC_NAMES = (
     "HFValidationError",
@@ -141,6 +142,7 @@ class OliveOutputAnalyzer:
         self._tb: _Traceback | None = None
         self._tb_state = "idle"  # idle | frames | message
         self._prev_rec: LogRecord | None = None
+        self.missing_module: tuple[str, str] | None = None
         self._chain_logged = False
 
     # ---------------------------------------------------------------------------------------------- progress
@@ -154,6 +156,8 @@ class OliveOutputAnalyzer:
         rec = parse_log_line(line)
         self._feed_traceback(line, rec)
         if rec is None:
+            if m := _NO_MODULE_LINE_RE.match(line.strip()):  # `python -m olive` without olive installed
+                self.missing_module = (m.group("exe"), m.group("mod"))
             return []
         msg = rec.message
         events: list[tuple[str, int | None]] = []
@@ -292,7 +296,12 @@ class OliveOutputAnalyzer:
         for tb in chosen:
             for err in traceback_errors(tb, config):
                 add(err)
-        if returncode not in (0, None) and not chosen:
+        if returncode not in (0, None) and not chosen and self.missing_module:
+            exe, mod = self.missing_module
+            what = "olive-ai" if mod.split(".")[0] == "olive" else mod
+            add(RunError(f"{what} is not installed for {exe} (No module named {mod}); pip install olive-ai, or pass the "
+                         "Python that has it (--python)", None, "crash"))
+        elif returncode not in (0, None) and not chosen:
             tail = [r.message for r in self.error_records[-3:]]
             add(RunError(f"olive run exited with code {returncode}" + (": " + tail[-1] if tail else ""), None, "crash"))
         return out

@@ -3,8 +3,9 @@
     result = await smoke_test(Path("models/out"), prompt="Hello", max_tokens=32)
 
 onnxruntime_genai is never imported here. The worker is started as
-``python -m olive_ls.execution.smoke_worker MODEL_DIR --prompt ... --max-tokens N`` with this package's folder
-prepended to PYTHONPATH, so `python` may be any interpreter that has onnxruntime-genai.
+``python -m olive_ls.execution.smoke_worker MODEL_DIR --prompt ... --max-tokens N``; when `python` is another
+interpreter (which may not have olive_ls), as ``python -I <path to smoke_worker.py> ...``: the worker imports
+nothing from olive_ls, so any interpreter with onnxruntime-genai will do.
 """
 
 from __future__ import annotations
@@ -20,8 +21,18 @@ from typing import Any
 
 DEFAULT_PROMPT = "Write one sentence about the sea."
 
-# olive_ls/execution/smoke_test.py -> the folder that contains the olive_ls package
-_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+_WORKER_FILE = str(Path(__file__).resolve().with_name("smoke_worker.py"))
+
+
+def _same_interpreter(python: str) -> bool:
+    if python == sys.executable:
+        return True
+    try:
+        return Path(python).resolve() == Path(sys.executable).resolve() and Path(python).absolute().parent == Path(
+            sys.executable
+        ).absolute().parent
+    except OSError:
+        return False
 
 
 class SmokeInputError(Exception):
@@ -100,23 +111,19 @@ async def smoke_test(
             ),
         )
 
-    argv = [
-        python,
-        "-m",
-        "olive_ls.execution.smoke_worker",
-        str(model_dir),
-        "--prompt",
-        prompt,
-        "--max-tokens",
-        str(int(max_tokens)),
-    ]
-    if not chat_template:
-        argv.append("--no-chat-template")
     run_env = dict(os.environ)
     if env:
         run_env.update(env)
-    run_env["PYTHONPATH"] = _PACKAGE_ROOT + (os.pathsep + run_env["PYTHONPATH"] if run_env.get("PYTHONPATH") else "")
     run_env["PYTHONUNBUFFERED"] = "1"
+    if _same_interpreter(python):
+        launcher = [python, "-m", "olive_ls.execution.smoke_worker"]
+    else:
+        # Another interpreter (e.g. a venv with onnxruntime-genai-cuda) may not have olive_ls: run the worker file
+        # itself, isolated (-I) so neither its folder nor our site-packages leak onto that interpreter's path.
+        launcher = [python, "-I", _WORKER_FILE]
+    argv = [*launcher, str(model_dir), "--prompt", prompt, "--max-tokens", str(int(max_tokens))]
+    if not chat_template:
+        argv.append("--no-chat-template")
     try:
         proc = await asyncio.create_subprocess_exec(
             *argv,

@@ -247,7 +247,7 @@ async def _run(
         if state is not None:
             with contextlib.suppress(OSError):
                 (state / "logs").mkdir(exist_ok=True)
-                log_path = state / "logs" / f"{config_path.stem}.log"
+                log_path = state / "logs" / f"{config_path.name}.log"
                 log_file = log_path.open("w", encoding="utf-8")
 
     def handle_line(raw: bytes) -> None:
