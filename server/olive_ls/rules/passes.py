@@ -1,0 +1,484 @@
+"""Pass rules (OLV3xx): pass types, their parameters and values, and the order of model formats through the passes.
+
+Olive 0.13.0 checks almost none of this when it reads a config: a pass type is looked up when the pass is created,
+unknown parameters are dropped with a log line, values are validated by pydantic (lax mode: "true" is a boolean,
+"4" an integer, 50.0 an int) only when the pass runs. The catalog has each pass's parameters with their JSON types;
+values are checked against those with the same lax coercions pydantic applies, so a config Olive accepts is never
+flagged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from jsonschema import Draft202012Validator, validators
+from jsonschema.exceptions import ValidationError, best_match
+
+from olive_ls.document.nodes import Node, Property, node_at_path
+from olive_ls.rules.legacy import OLD_PASS_KEYS, legacy_pass_note
+from olive_ls.rules.registry import ERROR, WARNING, Finding, RuleContext, rule
+from olive_ls.suggest import did_you_mean, one_of
+from olive_ls.workflow import PASS_DECLARED_KEYS, PassEntry
+
+# Pass types that exist only in Olive releases newer than 0.13.0 (seen in microsoft/olive-recipes).
+NEWER_PASSES = {
+    "ryzengeneratemodelllm": "RyzenGenerateModelLLM",
+    "quarkquantizationvitisai": "QuarkQuantizationVitisAI",
+}
+NEWER_PASSES_NOTE = (
+    "it comes with a newer Olive release (microsoft/Olive PR #2481, the RyzenAI recipes of olive-recipes), not 0.13.0: "
+    "upgrade olive-ai, or use a recipe written for 0.13.0 (the VitisAI ones use QuarkQuantization + VitisGenerateModelLLM)"
+)
+
+# Passes under olive.passes.onnx whose input is not an ONNX model (their _run_for_config takes an HfModelHandler,
+# PyTorchModelHandler or DiffusersModelHandler): they produce the ONNX model the other ONNX passes need.
+CONVERTERS = frozenset({"OnnxConversion", "OptimumConversion", "MobiusBuilder", "ModelBuilder", "VitisGenerateModelLLM"})
+MODEL_KINDS = {
+    "hfmodel": "hf",
+    "distributedhfmodel": "hf",
+    "pytorchmodel": "pytorch",
+    "diffusersmodel": "diffusers",
+    "onnxmodel": "onnx",
+    "distributedonnxmodel": "onnx",
+}
+SPECIAL_VALUES = ("DEFAULT_VALUE", "SEARCHABLE_VALUES")  # PassParamDefault
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Lax validation: jsonschema with pydantic's lax coercions (pydantic v2 conversion table, Python mode)
+
+_BOOL_STRINGS = frozenset({"0", "off", "f", "false", "n", "no", "1", "on", "t", "true", "y", "yes"})
+
+
+def _is_bool(_checker, value) -> bool:
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, (int, float)):
+        return value in (0, 1)
+    return isinstance(value, str) and value.strip().lower() in _BOOL_STRINGS
+
+
+def _as_number(value) -> float | None:
+    if isinstance(value, bool):
+        return float(value)
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip().replace("_", ""))
+        except ValueError:
+            return None
+    return None
+
+
+def _is_integer(_checker, value) -> bool:
+    number = _as_number(value)
+    return number is not None and number == number and number not in (float("inf"), float("-inf")) and float(number).is_integer()
+
+
+def _is_number(_checker, value) -> bool:
+    return _as_number(value) is not None
+
+
+_LAX_TYPES = Draft202012Validator.TYPE_CHECKER.redefine_many({"boolean": _is_bool, "integer": _is_integer, "number": _is_number})
+
+
+def _make_lax_enum(case_sensitive_sets: list[frozenset]):
+    def lax_enum(validator, enums, instance, schema):
+        if _enum_match(instance, enums, case_sensitive_sets):
+            return
+        yield ValidationError(f"{instance!r} is not one of {enums!r}")
+
+    return lax_enum
+
+
+def _enum_match(instance, enums, case_sensitive_sets) -> bool:
+    for allowed in enums:
+        if isinstance(allowed, str):
+            if isinstance(instance, str):
+                if instance == allowed:
+                    return True
+                # Olive's CaseInsensitiveEnum accepts any case; Precision (StrEnumBase) does not.
+                if instance.lower() == allowed.lower() and frozenset(e for e in enums if isinstance(e, str)) not in case_sensitive_sets:
+                    return True
+        elif isinstance(allowed, (int, float)) and not isinstance(allowed, bool):
+            number = _as_number(instance)
+            if number is not None and number == allowed:
+                return True
+        elif instance == allowed and type(instance) is type(allowed):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Catalog lookups, once per catalog file
+
+
+@dataclass
+class PassLookups:
+    names: list[str]
+    precisions: frozenset[str]
+    validator_class: Any
+    _validators: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+    def validator(self, catalog, pass_name: str, param: str):
+        key = (pass_name, param)
+        if key not in self._validators:
+            schema = ((catalog.pass_info(pass_name) or {}).get("parameters") or {}).get(param, {}).get("type")
+            self._validators[key] = self.validator_class(schema) if isinstance(schema, (dict, bool)) else None
+        return self._validators[key]
+
+
+_LOOKUPS: dict[str, PassLookups] = {}
+
+
+def lookups(catalog) -> PassLookups:
+    key = str(getattr(catalog, "path", id(catalog)))
+    cached = _LOOKUPS.get(key)
+    if cached is None:
+        precisions = frozenset(p for p in catalog.data.get("precisions") or [] if isinstance(p, str))
+        lax = validators.extend(Draft202012Validator, validators={"enum": _make_lax_enum([precisions])}, type_checker=_LAX_TYPES)
+        cached = PassLookups(names=list(catalog.pass_names), precisions=precisions, validator_class=lax)
+        _LOOKUPS[key] = cached
+    return cached
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _str(node: Node | None) -> str | None:
+    return node.value if node is not None and node.kind == "string" else None
+
+
+def _given_params(entry: PassEntry) -> list[Property]:
+    """Every parameter property as written: flat ones next to `type`, then those under `config`."""
+    props = [p for p in entry.node.properties if p.key not in PASS_DECLARED_KEYS] if entry.node.is_object else []
+    nested = entry.node.get("config") if entry.node.is_object else None
+    if nested is not None and nested.is_object:
+        props += nested.properties
+    return props
+
+
+def _param_owner_path(entry: PassEntry) -> list:
+    nested = entry.node.get("config")
+    return entry.node.path() + (["config"] if nested is not None and nested.is_object else [])
+
+
+def describe(schema, limit: int = 12) -> str:
+    """A JSON type schema in words: 'one of 16, 32, 64', 'an integer', 'a list of strings', ..."""
+    if not isinstance(schema, dict):
+        return "a valid value"
+    if "enum" in schema:
+        return "one of " + one_of(schema["enum"], limit)
+    if "anyOf" in schema:
+        parts = [describe(s, limit) for s in schema["anyOf"] if not (isinstance(s, dict) and s.get("type") == "null")]
+        parts = list(dict.fromkeys(parts))
+        return " or ".join(parts) if parts else "null"
+    kind = schema.get("type")
+    if kind == "array":
+        items = schema.get("items")
+        inner = describe(items, limit) if isinstance(items, dict) and items else ""
+        if inner.startswith(("a ", "an ")):
+            inner = inner.split(" ", 1)[1] + "s"
+        return f"a list of {inner}" if inner else "a list"
+    return {
+        "string": "a string",
+        "integer": "an integer",
+        "number": "a number",
+        "boolean": "true or false",
+        "object": "an object",
+        "null": "null",
+    }.get(kind, "a valid value")
+
+
+def search_enabled(view) -> bool:
+    prop = view.engine_params.get("search_strategy")
+    if prop is None or prop.value is None:
+        return False
+    value = prop.value
+    return not (value.kind == "null" or (value.kind == "boolean" and value.value is False))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Rules
+
+
+@rule("OLV301", "unknown-pass-type", "A pass type Olive 0.13.0 does not have.", ERROR)
+def unknown_pass_type(ctx: RuleContext):
+    lk = lookups(ctx.catalog)
+    for entry in ctx.view.passes:
+        name = entry.type_name
+        if name is None or entry.type_node is None or ctx.catalog.canonical_pass_name(name):
+            continue
+        if legacy_pass_note(name) is not None:
+            continue  # renamed or removed in an older release: OLV207 says so
+        short = name.rsplit(".", 1)[-1]
+        hint, suggestions = did_you_mean(short, lk.names)
+        newer = f"; {NEWER_PASSES_NOTE}" if short.lower() in NEWER_PASSES else ""
+        yield Finding.at(
+            entry.type_node,
+            f"Olive 0.13.0 has no pass '{name}'{newer}. The config loads, then `olive run` stops with `ValueError: Package "
+            f"configuration for pass of type '{name.lower()}' not found`.{hint}",
+            fix={"title": "Replace with", "replace_value": suggestions} if suggestions else None,
+        )
+
+
+@rule("OLV302", "unknown-pass-parameter", "A parameter the pass does not have: Olive ignores it and runs with the default.", ERROR)
+def unknown_pass_parameter(ctx: RuleContext):
+    for entry in ctx.view.passes:
+        canonical = ctx.catalog.canonical_pass_name(entry.type_name or "")
+        if canonical is None:
+            continue
+        parameters = ctx.catalog.pass_info(canonical).get("parameters") or {}
+        for prop in _given_params(entry):
+            if prop.key in parameters or prop.key in OLD_PASS_KEYS:
+                continue  # old pass keys: OLV209
+            hint, suggestions = did_you_mean(prop.key, list(parameters))
+            yield Finding.at(
+                prop,
+                f"'{prop.key}' is not a parameter of {canonical}. Olive 0.13.0 only logs `Keys {{'{prop.key}'}} are not part of "
+                f"{canonical}Config. Ignoring them.` and runs the pass without it.{hint}",
+                fix={"title": "Replace with", "replace_key": suggestions} if suggestions else None,
+            )
+
+
+@rule("OLV303", "missing-pass-parameter", "A required pass parameter is missing: the pass fails when it runs.", ERROR)
+def missing_pass_parameter(ctx: RuleContext):
+    for entry in ctx.view.passes:
+        canonical = ctx.catalog.canonical_pass_name(entry.type_name or "")
+        if canonical is None:
+            continue
+        parameters = ctx.catalog.pass_info(canonical).get("parameters") or {}
+        given = {p.key for p in _given_params(entry)}
+        for name, param in parameters.items():
+            if not isinstance(param, dict) or not param.get("required") or name in given:
+                continue
+            if param.get("data_config"):
+                continue  # a missing data config is the references rules' (data a pass needs)
+            about = param.get("description") or ""
+            allowed = ""
+            info = ctx.catalog.pass_info(canonical)
+            if name == "precision" and info.get("supported_precisions") and "*" not in info["supported_precisions"]:
+                allowed = f" ({canonical} builds {one_of(info['supported_precisions'])})"
+            elif param.get("enum"):
+                allowed = f" (one of {one_of(param['enum'])})"
+            # Where the schema rule reports a missing key (its owner key), so this finding replaces that one.
+            nested = entry.node.get("config")
+            if nested is not None and nested.is_object:
+                target = entry.node.prop("config").key_node
+            elif entry.alternative is None and entry.name_node is not None:
+                target = entry.name_node
+            else:
+                target = entry.node
+            yield Finding(
+                f"{canonical} needs '{name}'{allowed}{': ' + about.rstrip('.') if about else ''}. Olive 0.13.0 accepts the config, "
+                f"then fails when the pass runs: `1 validation error for {canonical}Config / {name} / Field required`.",
+                target.range,
+                fix={"title": f"Add '{name}'", "add_keys": [name], "object_path": _param_owner_path(entry)},
+            )
+
+
+@rule("OLV304", "bad-pass-value", "A pass parameter value of the wrong type or outside the allowed values.", ERROR)
+def bad_pass_value(ctx: RuleContext):
+    lk = lookups(ctx.catalog)
+    for entry in ctx.view.passes:
+        canonical = ctx.catalog.canonical_pass_name(entry.type_name or "")
+        if canonical is None:
+            continue
+        info = ctx.catalog.pass_info(canonical)
+        parameters = info.get("parameters") or {}
+        for prop in _given_params(entry):
+            param = parameters.get(prop.key)
+            if not isinstance(param, dict) or prop.value is None or param.get("data_config"):
+                continue  # data config names are the references rules'
+            finding = _check_value(ctx, lk, canonical, info, prop, param)
+            if finding is not None:
+                yield finding
+
+
+def _check_value(ctx, lk: PassLookups, canonical: str, info: dict, prop: Property, param: dict) -> Finding | None:
+    node = prop.value
+    try:
+        value = node.to_python()
+    except Exception:  # noqa: BLE001 - half-typed trees
+        return None
+    if isinstance(value, str) and value in SPECIAL_VALUES:
+        if param.get("required"):
+            return Finding.at(
+                node,
+                f"'{prop.key}' is required by {canonical} and cannot be {value}: Olive 0.13.0 fails when the pass runs with "
+                f"`{prop.key} is required and cannot be set to {value}`.",
+            )
+        return None
+    if isinstance(value, dict) and value.get("olive_parameter_type") == "SearchParameter":
+        return None
+    validator = lk.validator(ctx.catalog, canonical, prop.key)
+    if validator is None:
+        return None
+    errors = list(validator.iter_errors(value))
+    if not errors:
+        return None
+    error = best_match(errors)
+    path = list(error.absolute_path)
+    where = node_at_path(node, path) if path else node
+    where = where or node
+    schema = param.get("type")
+    if path:
+        inner = prop.key + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+        if error.validator == "required":
+            message = f"Bad value in '{inner}' of {canonical}: {error.message}."
+        else:
+            message = f"'{inner}' of {canonical} should be {describe(error.schema)}, not {_show(error.instance)}."
+    else:
+        message = f"{_show(value)} is not valid for '{prop.key}' of {canonical}: it should be {describe(schema)}."
+    suggestions: list = []
+    if prop.key == "precision" and isinstance(value, str):
+        supported = [p for p in info.get("supported_precisions") or [] if p != "*"] or sorted(lk.precisions)
+        _, suggestions = did_you_mean(value, supported)
+        suggestions = suggestions or supported
+    elif isinstance(value, str) and isinstance(error.schema, dict) and "enum" in error.schema:
+        _, suggestions = did_you_mean(value, [str(v) for v in error.schema["enum"]])
+    message += " Olive 0.13.0 accepts the config, then fails when the pass runs (`1 validation error for " f"{canonical}Config`)."
+    return Finding.at(where, message, fix={"title": "Replace with", "replace_value": suggestions} if suggestions else None)
+
+
+def _show(value) -> str:
+    text = repr(value) if not isinstance(value, bool) else str(value).lower()
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _model_flow(ctx: RuleContext):
+    """Walk the passes in order, tracking the model format; yield (entry, canonical, kind_before)."""
+    model = ctx.view.input_model
+    kind = MODEL_KINDS.get(model.type_name.lower()) if model is not None and isinstance(model.type_name, str) else None
+    groups: list[list[PassEntry]] = []
+    for entry in ctx.view.passes:
+        if groups and groups[-1][0].name_node is entry.name_node and entry.alternative is not None:
+            groups[-1].append(entry)
+        else:
+            groups.append([entry])
+    for group in groups:
+        if kind is None:
+            return
+        kinds_after = set()
+        for entry in group:
+            canonical = ctx.catalog.canonical_pass_name(entry.type_name or "")
+            info = ctx.catalog.pass_info(canonical) if canonical else None
+            yield entry, canonical, kind
+            if info is None:
+                kinds_after.add(None)
+            elif canonical == "ModelBuilder":
+                kinds_after.add("onnx")
+            elif canonical in CONVERTERS:
+                kinds_after.add("onnx")
+            elif info.get("is_onnx"):
+                kinds_after.add("onnx" if kind == "onnx" else None)
+            elif str(info.get("module_path", "")).startswith("olive.passes.pytorch.") and kind in ("hf", "pytorch"):
+                kinds_after.add(kind)
+            else:
+                kinds_after.add(None)  # OpenVINO, QNN, QAIRT, Quark, diffusers: other formats, not followed
+        kind = kinds_after.pop() if len(kinds_after) == 1 else None
+
+
+@rule("OLV305", "onnx-pass-before-conversion", "An ONNX pass gets a model that no earlier pass has converted to ONNX.", ERROR)
+def onnx_pass_before_conversion(ctx: RuleContext):
+    model = ctx.view.input_model
+    for entry, canonical, kind in _model_flow(ctx):
+        info = ctx.catalog.pass_info(canonical) if canonical else None
+        if info is None or not info.get("is_onnx") or canonical in CONVERTERS or kind not in ("hf", "pytorch", "diffusers"):
+            continue
+        if entry.type_node is None:
+            continue
+        yield Finding.at(
+            entry.type_node,
+            f"{canonical} works on ONNX models, but the model reaching it is the input {model.type_name}: no pass before it "
+            "converts it to ONNX (ModelBuilder, OnnxConversion, OptimumConversion or MobiusBuilder). Olive 0.13.0 accepts "
+            "the config, then the pass fails on the model (for a model folder: `IsADirectoryError: [Errno 21] Is a "
+            "directory`) and Olive logs `No output model produced.` Add a conversion pass before it.",
+        )
+        return  # Olive stops at the first failing pass
+
+
+@rule("OLV306", "model-builder-input", "ModelBuilder gets a model other than an HfModel (or an ONNXModel with metadata_only).", ERROR)
+def model_builder_input(ctx: RuleContext):
+    for entry, canonical, kind in _model_flow(ctx):
+        if canonical != "ModelBuilder" or entry.type_node is None or kind is None:
+            continue
+        metadata = entry.params.get("metadata_only")
+        metadata_only = metadata is not None and metadata.value is not None and metadata.value.to_python() is True
+        if metadata_only and kind != "onnx":
+            yield Finding.at(
+                metadata.value,
+                "metadata_only: true makes ModelBuilder write only genai_config.json for an existing ONNX model, but the model "
+                "reaching it is not ONNX. Olive 0.13.0 fails when the pass runs: `metadata_only option is available only "
+                "with ONNXModel as input.`",
+                fix={"title": "Replace with", "replace_value": [False]},
+            )
+        elif not metadata_only and kind != "hf":
+            what = {"onnx": "an ONNX model", "pytorch": "a PyTorchModel", "diffusers": "a DiffusersModel"}.get(kind, "another kind of model")
+            yield Finding.at(
+                entry.type_node,
+                f"ModelBuilder builds from a Hugging Face model, but the model reaching it is {what}. Olive 0.13.0 fails when "
+                "the pass runs: `model building is available only with HfModel as input.` Use an HfModel input, or set "
+                "metadata_only: true to only add genai_config.json to an ONNX model.",
+            )
+
+
+@rule("OLV307", "param-flat-and-nested", "A pass parameter given both next to type and under config: Olive drops the flat one.", WARNING)
+def param_flat_and_nested(ctx: RuleContext):
+    for entry in ctx.view.passes:
+        nested = entry.node.get("config") if entry.node.is_object else None
+        if nested is None or not nested.is_object:
+            continue
+        nested_keys = {p.key: p for p in nested.properties}
+        for prop in entry.node.properties:
+            if prop.key in PASS_DECLARED_KEYS or prop.key not in nested_keys:
+                continue
+            inner = nested_keys[prop.key]
+            same = prop.value is not None and inner.value is not None and prop.value.to_python() == inner.value.to_python()
+            yield Finding.at(
+                prop,
+                f"'{prop.key}' is given both here and under 'config'{' (same value)' if same else ' with a different value'}. Olive "
+                f"0.13.0 keeps the one under 'config' and drops this one: `field '{prop.key}' is already defined in 'config'. "
+                "Ignoring.`",
+                fix={"title": f"Remove this '{prop.key}'", "delete_property": True},
+            )
+
+
+@rule("OLV308", "searchable-without-search", "SEARCHABLE_VALUES in a pass while search is off: Olive rejects the config.", ERROR)
+def searchable_without_search(ctx: RuleContext):
+    if search_enabled(ctx.view):
+        return
+    for entry in ctx.view.passes:
+        props = [p for p in _given_params(entry) if p.value is not None and _str(p.value) == "SEARCHABLE_VALUES"]
+        if not props:
+            continue
+        names = "{" + ", ".join(repr(p.key) for p in props) + "}"
+        for prop in props:
+            yield Finding.at(
+                prop.value,
+                f"SEARCHABLE_VALUES asks the search for values of '{prop.key}', but search is off (no search_strategy). Olive "
+                f"0.13.0 rejects the config: `You cannot disable search for {(entry.type_name or '').lower()} and set {names} to "
+                "SEARCHABLE_VALUES at the same time.` Give a value, or add a search_strategy with a sampler and an evaluator.",
+            )
+
+
+@rule("OLV309", "passes-not-object", "passes is a list: Olive expects an object of named passes.", ERROR)
+def passes_not_object(ctx: RuleContext):
+    prop = ctx.view.root.prop("passes")
+    if prop is None or prop.value is None or not prop.value.is_array:
+        return
+    items = prop.value.items
+    olive_like = bool(items) and all(item.is_object and item.get("type") is not None for item in items)
+    extra = (
+        ' Name each pass: "passes": {"name": {"type": ...}, ...}.'
+        if olive_like
+        else " (If this file is not an Olive workflow config, olive-ls only checks it as one because it has a 'passes' key.)"
+    )
+    yield Finding.at(
+        prop.value,
+        "Olive 0.13.0 expects 'passes' to be an object mapping pass names to pass configs; with a list it crashes while "
+        f"reading the config: `'list' object has no attribute 'items'`.{extra}",
+    )
