@@ -23,7 +23,6 @@ import subprocess
 import sys
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Mapping
 
 # Distributions that provide the `onnxruntime` module, each with its own execution providers. Installing two of them
