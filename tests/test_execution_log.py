@@ -359,3 +359,16 @@ def test_python_without_olive():
     _, _, errors = analyze("/usr/bin/python3: No module named olive\n", config, 1)
     (err,) = errors
     assert err.config_path is None and "olive-ai is not installed for /usr/bin/python3" in err.message
+
+
+def test_execution_api_is_light_to_import():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, olive_ls.execution, olive_ls.execution.command, olive_ls.execution.new_config\n"
+        "heavy = [m for m in ('olive', 'torch', 'onnxruntime', 'onnxruntime_genai', 'transformers', 'yaml')"
+        " if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
