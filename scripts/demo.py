@@ -141,6 +141,7 @@ def main() -> int:
     print(f"generation:      {sm['generated_tokens']} tokens at {sm['tokens_per_second']} tokens/s, "
           f"first token after {ttft * 1000:.2f} ms" if ttft is not None else "first token: ?")
     print(f"generated text:  {sm['text']!r}  (random weights: gibberish is expected)")
+    print(f"token ids:       {sm.get('generated_token_ids')}")
     print(f"\ndemo finished in {time.perf_counter() - t0:.1f} s")
     return 0
 

@@ -48,6 +48,7 @@ class SmokeResult:
     text: str | None = None
     prompt_tokens: int | None = None
     generated_tokens: int | None = None
+    generated_token_ids: list[int] | None = None  # the first 64
     time_to_first_token_s: float | None = None
     tokens_per_second: float | None = None
     peak_memory_mb: float | None = None

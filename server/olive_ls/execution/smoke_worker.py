@@ -204,6 +204,7 @@ def run(model_dir: Path, prompt: str, max_tokens: int, use_chat_template: bool =
         "text": text,
         "prompt_tokens": prompt_tokens,
         "generated_tokens": len(generated),
+        "generated_token_ids": generated[:64],
         "time_to_first_token_s": round(ttft, 6) if ttft is not None else None,
         "tokens_per_second": round(tps, 2) if tps is not None else None,
         "generation_s": round(t_end - t_start, 6),

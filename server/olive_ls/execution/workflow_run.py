@@ -286,13 +286,18 @@ async def _run(
     waiter = asyncio.create_task(proc.wait())
     canceller = asyncio.create_task(cancel_event.wait()) if cancel_event is not None else None
     try:
-        pending = {waiter} | ({canceller} if canceller else set())
-        done, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-        if canceller is not None and canceller in done and not waiter.done():
-            cancelled = True
-            if on_progress is not None:
-                on_progress("Cancelling: stopping Olive and its child processes", None)
-            await _terminate_tree(proc, grace_period_s)
+        pending = {waiter, reader} | ({canceller} if canceller else set())
+        while not waiter.done() and pending:
+            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            if canceller is not None and canceller in done and not waiter.done():
+                cancelled = True
+                if on_progress is not None:
+                    on_progress("Cancelling: stopping Olive and its child processes", None)
+                await _terminate_tree(proc, grace_period_s)
+            if reader in done and reader.exception() is not None:
+                # a callback raised: nobody reads the pipe any more, so stop Olive before it blocks on it
+                await _terminate_tree(proc, 0.5)
+                reader.result()
         await waiter
         # children that inherited stdout keep the pipe open after Olive exits: they are ours to end
         try:
