@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from diagnostic_helpers import TINY, check, find, text_at  # noqa: E402
@@ -266,3 +268,52 @@ def test_half_typed_configs_do_not_break_the_rules(caplog):
         check(text.replace('"', ""), language="yaml")
     failed = [r.getMessage() for r in caplog.records if "OLV3" in r.getMessage()]
     assert failed == []
+
+
+# --- the value check against Olive's own pass config classes ----------------------------------------------------------
+
+PROBES = ["true", "yes", "1", "4", " 4 ", "4.0", 1, 0, 4, 1.0, 1.5, True, False, "abc", "int4", "INT4", "QDQ", "qdq", [], ["a"], [1], [[1]], {}, {"a": 1}, None]
+
+
+@pytest.mark.olive
+def test_value_check_agrees_with_olive_pydantic_classes():
+    """OLV304 accepts every value Olive's pass config class accepts (no false positives), and rejects the rest."""
+    olive_pkg = pytest.importorskip("olive.package_config")
+    accelerator = pytest.importorskip("olive.hardware.accelerator")
+    import logging
+    import warnings
+
+    from olive_ls.catalog import load_catalog
+    from olive_ls.rules import passes as rules
+
+    catalog = load_catalog("0.13.0")
+    lookups = rules.lookups(catalog)
+    package = olive_pkg.OlivePackageConfig.load_default_config()
+    spec = accelerator.AcceleratorSpec(accelerator.Device.CPU, "CPUExecutionProvider")
+    disagreements = []
+    logging.disable(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for name in catalog.pass_names:
+                config_class = package.import_pass_module(name).get_config_class(spec, disable_search=True)
+                config_class = config_class[0] if isinstance(config_class, tuple) else config_class
+                for param, info in catalog.pass_info(name)["parameters"].items():
+                    if info.get("category") == "object" or info.get("data_config"):
+                        continue  # names of user_script functions / data configs: not OLV304's
+                    validator = lookups.validator(catalog, name, param)
+                    for value in PROBES:
+                        try:
+                            config_class.model_validate({param: value})
+                            olive_ok = True
+                        except Exception as error:  # noqa: BLE001
+                            errors = error.errors() if hasattr(error, "errors") else None
+                            if not errors or not any(e["loc"] for e in errors):
+                                continue  # a model-level validator or a crash: not a verdict on this value
+                            olive_ok = not any(e["loc"][0] == param for e in errors)
+                        ours_ok = validator is None or not list(validator.iter_errors(value))
+                        if olive_ok != ours_ok:
+                            disagreements.append((name, param, value, olive_ok))
+    finally:
+        logging.disable(logging.NOTSET)
+    assert disagreements == []
