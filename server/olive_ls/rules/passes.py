@@ -121,6 +121,18 @@ class PassLookups:
     precisions: frozenset[str]
     validator_class: Any
     _validators: dict[tuple[str, str], Any] = field(default_factory=dict)
+    _suggestions: dict[tuple[str, str], tuple[str, list[str]]] = field(default_factory=dict)
+
+    def param_suggestion(self, catalog, pass_name: str, key: str) -> tuple[str, list[str]]:
+        """did_you_mean over the pass's parameters, cached: difflib is the slow part of OLV302."""
+        cache_key = (pass_name, key)
+        if cache_key not in self._suggestions:
+            parameters = (catalog.pass_info(pass_name) or {}).get("parameters") or {}
+            self._suggestions[cache_key] = did_you_mean(key, list(parameters))
+            if len(self._suggestions) > 4096:
+                self._suggestions.pop(next(iter(self._suggestions)))
+        hint, suggestions = self._suggestions[cache_key]
+        return hint, list(suggestions)
 
     def validator(self, catalog, pass_name: str, param: str):
         key = (pass_name, param)
@@ -227,6 +239,7 @@ def unknown_pass_type(ctx: RuleContext):
 
 @rule("OLV302", "unknown-pass-parameter", "A parameter the pass does not have: Olive ignores it and runs with the default.", ERROR)
 def unknown_pass_parameter(ctx: RuleContext):
+    lk = lookups(ctx.catalog)
     for entry in ctx.view.passes:
         canonical = ctx.catalog.canonical_pass_name(entry.type_name or "")
         if canonical is None:
@@ -235,7 +248,7 @@ def unknown_pass_parameter(ctx: RuleContext):
         for prop in _given_params(entry):
             if prop.key in parameters or prop.key in OLD_PASS_KEYS:
                 continue  # old pass keys: OLV209
-            hint, suggestions = did_you_mean(prop.key, list(parameters))
+            hint, suggestions = lk.param_suggestion(ctx.catalog, canonical, prop.key)
             yield Finding.at(
                 prop,
                 f"'{prop.key}' is not a parameter of {canonical}. Olive 0.13.0 only logs `Keys {{'{prop.key}'}} are not part of "

@@ -339,16 +339,6 @@ _EP_REQUIREMENTS = {
     "QNNPreprocess": (frozenset({QNN_EP}), WARNING, "it prepares the model for the QNN EP, which the target does not use"),
     "MixedPrecisionOverrides": (frozenset({QNN_EP}), WARNING, "its overrides are for QNN EP quantization, which the target does not use"),
     "QairtMHA2SHA": (frozenset({QNN_EP}), WARNING, "it rewrites attention for the QNN EP, which the target does not use"),
-    "NVModelOptQuantization": (
-        NVIDIA_EPS,
-        WARNING,
-        "NVIDIA ModelOpt quantizes for NVIDIA EPs (CUDA, TensorRT, NvTensorRTRTX); the result is not meant for this target",
-    ),
-    "OrtMixedPrecision": (
-        frozenset({CUDA_EP, "DmlExecutionProvider"}),
-        WARNING,
-        "fp16 mixed precision is for GPU EPs (CUDA, DirectML); the CPU EP runs fp16 slowly or not at all",
-    ),
 }
 
 
@@ -370,6 +360,14 @@ def pass_not_for_target(ctx: RuleContext):
                 "OnnxStaticQuantization for QNN.",
                 severity=ERROR,
                 fix={"title": "Replace with", "replace_value": ["OnnxStaticQuantization"]},
+            )
+            continue
+        if canonical == "OrtMixedPrecision" and spec.ep == CPU_EP:
+            yield Finding.at(
+                entry.type_node,
+                f"OrtMixedPrecision converts the model to fp16 for GPU and NPU EPs (its metadata: CUDA, DirectML), but "
+                f"{spec.description} uses the CPU EP, which runs fp16 slowly or not at all. Olive builds for the engine's "
+                "target only (a pass's own host does not change that).",
             )
             continue
         requirement = _EP_REQUIREMENTS.get(canonical)
