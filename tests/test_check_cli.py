@@ -36,7 +36,7 @@ def test_clean_config_exits_zero(configs):
     result = run_check("--no-env", str(good))
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == ""
-    assert "1 file(s) checked: 0 error(s)" in result.stderr
+    assert "1 config(s) checked: 0 error(s)" in result.stderr
 
 
 def test_text_output_is_compiler_style_and_exit_one(configs):

@@ -30,6 +30,7 @@ def run_check(args: argparse.Namespace) -> int:
     from olive_ls.document.parse import language_for, parse_document
     from olive_ls.features.diagnostics import DiagnosticSettings, analyse
     from olive_ls.rules.registry import ERROR, Finding
+    from olive_ls.workflow import is_olive_config
 
     try:
         catalog = load_catalog(args.olive_version)
@@ -51,6 +52,7 @@ def run_check(args: argparse.Namespace) -> int:
     settings = DiagnosticSettings(environment_checks=not args.no_env)
 
     reports: list[report.FileReport] = []
+    configs = 0
     read_problems = bool(missing)
     for source in sources:
         read(source)
@@ -60,6 +62,7 @@ def run_check(args: argparse.Namespace) -> int:
             reports.append(report.FileReport(str(source.path), [Finding(source.problem, origin, ERROR, code=READ_PROBLEM_CODE)]))
             continue
         doc = parse_document(source.text, language_for(str(source.path)))
+        configs += is_olive_config(doc.root)
         findings = analyse(doc, catalog, file_path=source.path, settings=settings, environment=environment, force_olive=False)
         if findings or source.explicit:
             reports.append(report.FileReport(str(source.path), findings))
@@ -71,7 +74,9 @@ def run_check(args: argparse.Namespace) -> int:
     errors = sum(1 for r in reports for f in r.findings if f.severity == ERROR)
     warnings = sum(1 for r in reports for f in r.findings if f.severity == "warning")
     if args.format == "text":
-        print(f"{len(sources)} file(s) checked: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+        skipped = len(sources) - configs
+        others = f" ({skipped} other JSON/YAML file(s) skipped)" if skipped else ""
+        print(f"{configs} config(s) checked{others}: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
     if read_problems:
         return 2
     return 1 if errors else 0

@@ -9,7 +9,8 @@ from pathlib import Path
 CONFIG_SUFFIXES = (".json", ".yaml", ".yml")
 # Olive configs are a few KB; anything this big is not one and would only stall a CI job.
 MAX_BYTES = 8 * 1024 * 1024
-_SKIPPED_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".olive-cache", ".mypy_cache", ".pytest_cache"}
+# Tool state and caches: never hand-written configs. `.olive-ls` holds run logs and a Hugging Face cache.
+_SKIPPED_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".olive-cache", ".olive-ls", ".mypy_cache", ".pytest_cache"}
 
 
 @dataclass
