@@ -60,6 +60,7 @@ GOAL = "goal"
 DATA_CONFIGS = "data_configs"
 DATA_CONFIG = "data_config"
 DATA_COMPONENT = "data_component"
+COMPONENT_PARAMS_PLACE = "component_params"
 PASSES = "passes"
 PASS = "pass"
 PASS_CONFIG = "pass_config"
@@ -132,6 +133,8 @@ def _step(place: str | None, part: PathPart) -> str | None:
         return GOAL if part == "goal" else None
     if place == DATA_CONFIG:
         return DATA_COMPONENT if part in DATA_COMPONENT_KEYS else None
+    if place == DATA_COMPONENT:
+        return COMPONENT_PARAMS_PLACE if part == "params" else None
     if place == PASSES:
         return PASS
     if place == PASS:
@@ -414,6 +417,42 @@ DATA_COMPONENT_SPEC = {
     "params": {"description": "Keyword arguments of the component, e.g. data_name, split, batch_size.", "json_type": "object"},
 }
 DATA_COMPONENT_HINTS = {"type": {"types": _S, "values": "data_component", "sort": 0}}
+# Common parameters of the default HuggingfaceContainer components (olive/data/component/*.py); they may be
+# given flat next to `type` or under `params`.
+COMPONENT_PARAMS = {
+    "load_dataset": {
+        "data_name": {"description": "Hugging Face dataset id (huggingface_dataset), e.g. wikitext.", "json_type": "string"},
+        "subset": {"description": "Dataset configuration name, e.g. wikitext-2-raw-v1.", "json_type": "string"},
+        "split": {"description": "Split to load, e.g. train, test or train[:1000].", "default": "validation", "json_type": "string"},
+        "data_dir": {"description": "Folder of the dataset's data files.", "json_type": "string"},
+        "data_files": {"description": "Data files to load (a path, a list or a split mapping).", "json_type": ["string", "array", "object"]},
+        "col_filters": {"description": "Keep only rows whose columns have these values.", "json_type": "object"},
+    },
+    "pre_process_data": {
+        "max_samples": {"description": "Maximum number of samples to use; all when not set.", "json_type": "integer"},
+        "max_seq_len": {"description": "Maximum sequence length.", "default": 1024, "json_type": "integer"},
+        "text_template": {"description": "A Python format string over the columns, e.g. '### Question: {prompt}'.", "json_type": "string"},
+        "text_cols": {"description": "Text columns, joined with a space.", "default": ["text"], "json_type": ["array", "string"]},
+        "strategy": {"description": "How rows become sequences.", "default": "join", "json_type": "string", "enum": ["join", "join-random", "join-sliding-window", "line-by-line", "line-by-line-random"]},
+        "stride": {"description": "Stride of the join-sliding-window strategy.", "json_type": "integer"},
+        "add_special_tokens": {"description": "Add bos and eos tokens to each sequence.", "default": True, "json_type": "boolean"},
+        "pad_to_max_len": {"description": "Pad sequences to max_seq_len (ignored for join strategies).", "default": True, "json_type": "boolean"},
+        "padding_side": {"description": "Pad on the right or the left.", "default": "right", "json_type": "string", "enum": ["right", "left"]},
+        "drop_short_sequences": {"description": "Drop sequences shorter than max_seq_len.", "default": False, "json_type": "boolean"},
+        "use_attention_mask": {"description": "Add an attention mask to each example.", "default": True, "json_type": "boolean"},
+        "chat_template": {"description": "Apply the tokenizer's chat template (true) or this template (a string).", "json_type": ["boolean", "string"]},
+        "message_col": {"description": "Column with the chat messages.", "default": "messages", "json_type": "string"},
+        "input_cols": {"description": "Input columns (huggingface_pre_process).", "json_type": "array"},
+        "label_col": {"description": "Label column (huggingface_pre_process).", "default": "label", "json_type": "string"},
+    },
+    "dataloader": {
+        "batch_size": {"description": "Batch size.", "default": 1, "json_type": "integer"},
+        "shuffle": {"description": "Shuffle the data.", "default": False, "json_type": "boolean"},
+        "drop_last": {"description": "Drop the last incomplete batch.", "default": False, "json_type": "boolean"},
+    },
+    "post_process_data": {},
+}
+
 PACKAGING_KEYS = {
     "type": {"description": "Zipfile or Dockerfile.", "default": "Zipfile", "json_type": "string"},
     "name": {"description": "Name of the packaged output.", "default": "OutputModels", "json_type": "string"},
@@ -476,6 +515,9 @@ class Tables:
         self.goal = self._specs(GOAL_KEYS, "metric goal", GOAL_HINTS)
         self.data_config = self._specs(data.get("data_config_keys", {}), "data config", DATA_CONFIG_HINTS)
         self.data_component = self._specs(DATA_COMPONENT_SPEC, "data component", DATA_COMPONENT_HINTS)
+        self.component_params = {
+            kind: self._specs(entries, f"{kind} parameter (flat or under params)", {}, default_sort=2) for kind, entries in COMPONENT_PARAMS.items()
+        }
         self.packaging = self._specs(PACKAGING_KEYS, "packaging config", PACKAGING_HINTS)
         cache_fragment = (data.get("engine_keys", {}).get("cache_config") or {}).get("type") or {}
         cache_props: dict = {}
@@ -610,8 +652,15 @@ def keys_at(tables: Tables, place: Place) -> tuple[dict[str, KeySpec], set[str]]
         return dict(tables.goal), present
     if kind == DATA_CONFIG:
         return dict(tables.data_config), present
-    if kind == DATA_COMPONENT:
-        return dict(tables.data_component), present
+    if kind in (DATA_COMPONENT, COMPONENT_PARAMS_PLACE):
+        component_path = place.path if kind == DATA_COMPONENT else place.path[:-1]
+        component = node if kind == DATA_COMPONENT else place.up()
+        component_kind = DATA_COMPONENT_KEYS.get(str(component_path[-1]) if component_path else "", "")
+        specs = dict(tables.data_component) if kind == DATA_COMPONENT else {}
+        for name, spec in tables.component_params.get(component_kind, {}).items():
+            specs.setdefault(name, spec)
+        present |= _flat_present(component, kind == DATA_COMPONENT, node, ("type", "params"), nested="params")
+        return specs, present
     if kind in (PASS, PASS_CONFIG):
         pass_node = node if kind == PASS else place.up()
         specs = dict(tables.pass_declared) if kind == PASS else {}
@@ -626,12 +675,12 @@ def keys_at(tables: Tables, place: Place) -> tuple[dict[str, KeySpec], set[str]]
     return {}, present
 
 
-def _flat_present(owner: Node | None, at_owner: bool, node: Node | None, declared: tuple[str, ...]) -> set[str]:
-    """Keys given in the other form: nested `config` keys when at the owner, the owner's flat keys under config."""
+def _flat_present(owner: Node | None, at_owner: bool, node: Node | None, declared: tuple[str, ...], nested: str = "config") -> set[str]:
+    """Keys given in the other form: nested keys when at the owner, the owner's flat keys when nested."""
     if owner is None or not owner.is_object:
         return set()
     if at_owner:
-        return set(_keys_of(owner.get("config")))
+        return set(_keys_of(owner.get(nested)))
     return {k for k in owner.keys() if k not in declared}
 
 
@@ -707,11 +756,7 @@ def value_options(tables: Tables, place: Place, spec: KeySpec, view=None, for_it
         accelerator = place.node if place.kind == ACCELERATOR else None
         device = (_str_of(accelerator, "device") or "").lower()
         providers = tables.device_providers.get(device) or data.get("execution_providers", [])
-        present = set()
-        if for_item and accelerator is not None:
-            eps = accelerator.get("execution_providers")
-            present = {item.value for item in eps.items if item.kind == n.STRING} if eps is not None and eps.is_array else set()
-        return [ValueOption(name, f"execution provider · {_package(data, name)}", ep_doc(tables, name), enum_kind) for name in providers if name not in present]
+        return [ValueOption(name, f"execution provider · {_package(data, name)}", ep_doc(tables, name), enum_kind) for name in providers]
     if provider == "system_ref":
         return [ValueOption(name, f"system · {entry.type_name or '?'}", system_ref_doc(entry), types.CompletionItemKind.Reference) for name, entry in (view.systems.items() if view else [])]
     if provider == "evaluator_ref":
@@ -959,6 +1004,7 @@ class _Stops:
 
 
 _SNIPPET_ESCAPE = re.compile(r"([$}\\])")
+_UNESCAPE = re.compile(r"\\([$}\\])")
 _CHOICE_ESCAPE = re.compile(r"([$}\\,|])")
 
 
@@ -1122,7 +1168,8 @@ def object_skeleton(tables: Tables, kind: str, place: Place, view=None, depth: i
     if kind == ACCELERATORS:
         return Arr(object_skeleton(tables, ACCELERATOR, place, view, depth))
     if kind == ACCELERATOR:
-        return Obj([("device", Choice(_first(["cpu", "gpu", "npu"], data.get("devices", [])))), ("execution_providers", Arr(Slot("string", "CPUExecutionProvider")))])
+        devices = [d for d in ("cpu", "gpu", "npu") if d in data.get("devices", [])] or list(data.get("devices", ["cpu"]))
+        return Obj([("device", Choice(devices)), ("execution_providers", Arr(Slot("string", "CPUExecutionProvider")))])
     if kind == METRICS:
         return Arr(object_skeleton(tables, METRIC, place, view, depth))
     if kind == METRIC:
@@ -1223,13 +1270,16 @@ def _indent_unit(doc) -> int:
 def _key_completions(ctx: _Ctx, path: list[PathPart], item_of_new: bool = False) -> list[types.CompletionItem]:
     cursor, tables = ctx.cursor, ctx.tables
     place = place_at(path, cursor.root)
-    if place.kind is None and path and cursor.language == "yaml" and not cursor.flow and not cursor.has_colon:
-        # A new line under `key:` with nothing yet: the value of a scalar key goes here.
+    if path and isinstance(path[-1], str) and cursor.language == "yaml" and not cursor.flow and not cursor.has_colon and not item_of_new:
+        # A new line under `key:` with nothing yet: a scalar key's value, or a `- item` of an array key.
         parent = place_at(path[:-1], cursor.root)
-        spec = key_spec(tables, parent, str(path[-1])) if isinstance(path[-1], str) else None
-        if spec is not None and not spec.is_object and not spec.is_array:
+        spec = key_spec(tables, parent, path[-1]) if place.kind is None or place.kind in ARRAY_ITEMS or place.kind == EP_LIST else None
+        if spec is not None and spec.is_array:
+            return _item_completions(ctx, dash=True)
+        if spec is not None and not spec.is_object:
             return _value_completions(ctx, parent, spec, block=True)
-        return []
+        if place.kind is None:
+            return []
     if place.kind in NAMED_PLACES:
         return _name_skeletons(ctx, place)
     specs, present = keys_at(tables, place)
@@ -1277,9 +1327,9 @@ def _key_text(cursor: Cursor, name: str, stops: _Stops) -> str:
 
 def _value_completions(ctx: _Ctx, place: Place, spec: KeySpec, block: bool = False) -> list[types.CompletionItem]:
     cursor, tables = ctx.cursor, ctx.tables
-    options = value_options(tables, place, spec, ctx.view)
+    wrap = spec.is_array and bool(spec.values or spec.item_enum)
+    options = value_options(tables, place, spec, ctx.view, for_item=wrap)
     items = []
-    wrap = spec.is_array and spec.values is not None
     for index, option in enumerate(options):
         value = [option.value] if wrap else option.value
         stops = _Stops(ctx.snippets)
@@ -1290,10 +1340,11 @@ def _value_completions(ctx: _Ctx, place: Place, spec: KeySpec, block: bool = Fal
         items.append(
             _item(ctx, label=option.text, kind=option.kind, detail=option.detail, doc=option.doc, text=text, stops=stops, sort=f"{index:04d}", filter_value=option.text)
         )
-    if not options and not block:
+    if (not options or spec.values is None) and not block and not wrap:
         skeleton = None
-        if spec.is_object or spec.is_array:
-            skeleton = value_skeleton(tables, spec, place, ctx.view)
+        if spec.is_object or spec.is_array or (spec.child and "object" in spec.types):
+            skeleton = object_skeleton(tables, spec.child, place, ctx.view) if spec.child else None
+            skeleton = skeleton if skeleton is not None else value_skeleton(tables, spec, place, ctx.view)
         if isinstance(skeleton, (Obj, Arr)):
             stops = _Stops(ctx.snippets)
             if cursor.language == "yaml" and not cursor.flow:
@@ -1340,9 +1391,11 @@ def _pass_extra(ctx: _Ctx, place: Place, pass_type: str, stops: _Stops) -> str:
     return "".join(f", {_lit(json.dumps(k), stops)}: {_json_text(v, stops)}" for k, v in fields)
 
 
-def _item_completions(ctx: _Ctx) -> list[types.CompletionItem]:
+def _item_completions(ctx: _Ctx, dash: bool = False) -> list[types.CompletionItem]:
+    """Items of the array at the cursor's path; `dash`: on a new YAML line under the key, with '- ' added."""
     cursor, tables = ctx.cursor, ctx.tables
     path = cursor.path
+    lead = "- " if dash else ""
     if not path:
         return []
     array_place = place_at(path, cursor.root)
@@ -1352,14 +1405,15 @@ def _item_completions(ctx: _Ctx) -> list[types.CompletionItem]:
     if item_kind is not None:
         items: list[types.CompletionItem] = []
         element_path = path + [cursor.index or 0]
-        if cursor.language == "yaml" and not cursor.flow:
+        if cursor.language == "yaml" and not cursor.flow and not dash:
             # `- |`: the keys of a new mapping item.
-            items = _key_completions(ctx, element_path)
+            items = _key_completions(ctx, element_path, item_of_new=True)
         skeleton = _item_skeleton(ctx, item_kind, array_place)
         if skeleton is not None and not cursor.prefix:
             stops = _Stops(ctx.snippets)
             if cursor.language == "yaml" and not cursor.flow:
-                text = (" " if cursor.space_before else "") + _yaml_item(skeleton, cursor.column, ctx.unit, stops)
+                column = cursor.column + len(lead)
+                text = (" " if cursor.space_before else "") + lead + _yaml_item(skeleton, column, ctx.unit, stops)
             else:
                 text = _json_text(skeleton, stops) + cursor.comma_after
             label = "{" + ", ".join(k for k, _ in skeleton.fields) + "}" if isinstance(skeleton, Obj) else "{…}"
@@ -1381,7 +1435,7 @@ def _item_completions(ctx: _Ctx) -> list[types.CompletionItem]:
         if option.value in present:
             continue
         stops = _Stops(ctx.snippets)
-        text = _value_text(ctx, option.value, stops)
+        text = lead + _value_text(ctx, option.value, stops)
         items.append(_item(ctx, label=option.text, kind=option.kind, detail=option.detail, doc=option.doc, text=text, stops=stops, sort=f"{index:04d}", filter_value=option.text))
     return items
 
@@ -1488,7 +1542,7 @@ def _item(
     cursor = ctx.cursor
     if stops.snippets and stops.count == 0:
         # No tab stop after all: send it as plain text, without snippet escapes.
-        text = text.replace("\\$", "$").replace("\\}", "}").replace("\\\\", "\\")
+        text = _UNESCAPE.sub(r"\1", text)
         snippet = False
     else:
         snippet = stops.snippets
@@ -1496,7 +1550,7 @@ def _item(
     if cursor.quote:
         filter_text = cursor.quote + filter_text + cursor.quote
     additional = None
-    if cursor.comma_before is not None and cursor.language == "json":
+    if cursor.comma_before is not None and (cursor.language == "json" or cursor.flow):
         at = ctx.index.position_at(cursor.comma_before)
         additional = [types.TextEdit(range=types.Range(start=at, end=at), new_text=",")]
     documentation = None
