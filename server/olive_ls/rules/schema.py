@@ -8,8 +8,6 @@ then drops the generic finding (see features/diagnostics.py).
 
 from __future__ import annotations
 
-import json
-
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
@@ -29,47 +27,18 @@ _JSON_TYPES = {
 
 
 class SchemaChecker:
-    """The run-config schema, applied piece by piece so typing in one pass re-validates only that pass.
+    """The run-config schema applied to everything but the inside of each pass.
 
-    Validating a whole config walks every pass through all 81 `if type == X` branches of the schema: over a
-    second for a 10,000-line config. Instead the root is validated with `passes` emptied, and each pass entry
-    against its own type's branch only, with results memoised by the entry's content.
+    Pass entries belong to the passes rules (OLV301-OLV309), which check type, parameters and values with
+    pydantic's own lax coercion; validating them here too would report the same things twice, in worse words,
+    and cost most of the time (81 `if type == X` branches per pass).
     """
 
-    MEMO_SIZE = 2048
+    _PASS_ENTRY = {"type": "object"}
 
     def __init__(self, catalog):
-        self.catalog = catalog
-        schema = catalog.schema
-        self.root = Draft202012Validator(schema)
-        defs = schema.get("$defs", {})
-        base = {key: value for key, value in defs.get("pass", {}).items() if key != "allOf"}
-        self._pass_validators: dict[str | None, Draft202012Validator] = {}
-        self._schema_id, self._defs, self._base = schema.get("$id"), defs, base
-        self._memo: dict[tuple[str | None, str], list[ValidationError]] = {}
-
-    def _pass_validator(self, canonical: str | None) -> Draft202012Validator:
-        if canonical not in self._pass_validators:
-            parts = [self._base]
-            if canonical is not None and f"pass.{canonical}" in self._defs:
-                parts.append({"$ref": f"#/$defs/pass.{canonical}"})
-            schema = {"$defs": self._defs, "allOf": parts}
-            if self._schema_id:
-                schema["$id"] = self._schema_id
-            self._pass_validators[canonical] = Draft202012Validator(schema)
-        return self._pass_validators[canonical]
-
-    def _pass_errors(self, entry) -> list[ValidationError]:
-        type_name = entry.get("type") if isinstance(entry, dict) else None
-        canonical = self.catalog.canonical_pass_name(type_name) if isinstance(type_name, str) else None
-        key = (canonical, json.dumps(entry, sort_keys=True, default=str))
-        errors = self._memo.get(key)
-        if errors is None:
-            errors = list(self._pass_validator(canonical).iter_errors(entry))
-            if len(self._memo) >= self.MEMO_SIZE:
-                self._memo.clear()
-            self._memo[key] = errors
-        return errors
+        self.root = Draft202012Validator(catalog.schema)
+        self.entry = Draft202012Validator(self._PASS_ENTRY)
 
     def errors(self, instance) -> list[tuple[list, ValidationError]]:
         """(path prefix, error) pairs; the error's own path is relative to the prefix."""
@@ -79,11 +48,8 @@ class SchemaChecker:
         found = [([], error) for error in self.root.iter_errors({**instance, "passes": {}})]
         for name, value in passes.items():
             entries = [([name], value)] if not isinstance(value, list) else [([name, i], item) for i, item in enumerate(value)]
-            if not isinstance(value, (dict, list)):
-                found.extend(([name], e) for e in Draft202012Validator({"type": ["object", "array"]}).iter_errors(value))
-                continue
             for path, entry in entries:
-                found.extend((["passes", *path], error) for error in self._pass_errors(entry))
+                found.extend((["passes", *path], error) for error in self.entry.iter_errors(entry))
         return found
 
 
