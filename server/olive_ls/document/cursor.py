@@ -168,12 +168,14 @@ def _decode_string(raw: bytes) -> str:
     import json
 
     text = raw.decode("utf-8", errors="replace")
-    if len(text) >= 2 and text.endswith('"'):
+    for candidate in (text, text + '"'):
         try:
-            return json.loads(text)
+            value = json.loads(candidate)
         except ValueError:
-            return text[1:-1]
-    return text.lstrip('"')
+            continue
+        if isinstance(value, str):
+            return value
+    return text[1:].rstrip('"\\')
 
 
 def _json_cursor(data: bytes, offset: int, start: int = 0, base_path: list[PathPart] | None = None, stack: list[_Frame] | None = None) -> Cursor:

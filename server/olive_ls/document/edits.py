@@ -294,7 +294,7 @@ class Editor:
 
     def value_text(self, value: Any, base: str, container: Node | None, like: Node | None = None) -> str:
         """A value written where a scalar could go: after a key, or as a list item (JSON, or YAML flow)."""
-        if not _is_container(value):
+        if not isinstance(value, (dict, list)):
             return self.scalar_text(value, like)
         if not self.yaml:
             return json_value(value, self.json_unit_for(container), base)
