@@ -6,6 +6,8 @@ pass's parameters" and get the properties wherever the user wrote them, flat or 
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 from olive_ls.document.nodes import Node, Property
@@ -21,6 +23,14 @@ SYSTEM_DECLARED_KEYS = ("type", "config")
 
 def is_olive_config(root: Node | None) -> bool:
     return root is not None and root.is_object and any(root.prop(key) for key in OLIVE_MARKER_KEYS)
+
+
+_MARKER_KEY_TEXT = re.compile(r"""(?m)^\s*["']?(?:%s)["']?\s*:""" % "|".join(OLIVE_MARKER_KEYS))
+
+
+def mentions_olive_keys(text: str) -> bool:
+    """A broken document whose tree lost its shape still names Olive's top-level keys: its syntax errors matter."""
+    return _MARKER_KEY_TEXT.search(text) is not None
 
 
 def merged_params(node: Node | None, nested_key: str, declared: tuple[str, ...]) -> dict[str, Property]:

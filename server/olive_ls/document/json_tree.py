@@ -24,11 +24,25 @@ MAX_DEPTH = 256
 
 
 @lru_cache(maxsize=1)
-def _parser():
+def _language():
     import tree_sitter_json
-    from tree_sitter import Language, Parser
+    from tree_sitter import Language
 
-    return Parser(Language(tree_sitter_json.language()))
+    return Language(tree_sitter_json.language())
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    from tree_sitter import Parser
+
+    return Parser(_language())
+
+
+@lru_cache(maxsize=1)
+def _comment_query():
+    from tree_sitter import Query, QueryCursor
+
+    return QueryCursor(Query(_language(), "(comment) @comment"))
 
 
 class JsonTreeBuilder:
@@ -240,21 +254,20 @@ class JsonTreeBuilder:
     # --- problems -----------------------------------------------------------------------------------------
 
     def _collect_problems(self, root) -> None:
+        # Comments can sit anywhere, also in error-free objects, so a query finds them all (inside error regions too).
+        for comment in _comment_query().captures(root).get("comment", []):
+            self.problems.append(
+                SyntaxProblem(JSON_COMMENT, "Comments are not allowed in JSON: Olive reads configs with json.load", comment.start_byte, comment.end_byte)
+            )
+        # Errors: only subtrees that hold one are walked.
         stack = [root]
         while stack:
             ts_node = stack.pop()
-            if ts_node.type == "comment":
-                self.problems.append(
-                    SyntaxProblem(JSON_COMMENT, "Comments are not allowed in JSON: Olive reads configs with json.load", ts_node.start_byte, ts_node.end_byte)
-                )
-                continue
             if ts_node.is_missing:
                 self._missing(ts_node)
                 continue
             if ts_node.type == "ERROR":
                 self._error(ts_node)
-                # Comments inside an error region still deserve their own fix.
-                stack.extend(c for c in ts_node.children if c.type == "comment")
                 continue
             if ts_node.has_error or ts_node.type == "document":
                 stack.extend(reversed(ts_node.children))

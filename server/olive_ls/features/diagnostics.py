@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from lsprotocol.types import Diagnostic, DiagnosticSeverity
 
 from olive_ls.rules.registry import ERROR, HINT, INFORMATION, WARNING, Finding, RuleContext, load_rules
-from olive_ls.workflow import build_view, is_olive_config
+from olive_ls.workflow import build_view, is_olive_config, mentions_olive_keys
 
 if TYPE_CHECKING:
     from olive_ls.catalog import Catalog
@@ -52,7 +52,7 @@ def analyse(
 ) -> list[Finding]:
     """All findings for a document, sorted by position. Not an Olive config (and not forced): none."""
     settings = settings or DiagnosticSettings()
-    olive = force_olive or is_olive_config(doc.root)
+    olive = force_olive or is_olive_config(doc.root) or (bool(doc.problems) and mentions_olive_keys(doc.text))
     if not olive:
         return []
     view = build_view(doc.root) if doc.root is not None and doc.root.is_object else None

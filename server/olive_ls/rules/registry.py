@@ -101,10 +101,6 @@ def load_rules() -> dict[str, Rule]:
     global _loaded
     if not _loaded:
         for module in ALL_RULE_MODULES:
-            try:
-                importlib.import_module(module)
-            except ModuleNotFoundError as exc:
-                if exc.name != module:
-                    raise
+            importlib.import_module(module)
         _loaded = True
     return RULES

@@ -96,7 +96,41 @@ def _allowed_properties(schema: dict) -> list[str]:
     return sorted(schema.get("properties", {}))
 
 
+# Olive's lax scalars (pydantic coercions), said the way a user thinks of them rather than as their anyOf branches.
+_LAX_SCALARS = {
+    "lax_boolean": "a boolean (true or false)",
+    "lax_integer": "an integer",
+    "lax_number": "a number",
+}
+# Where a `type` names one of the catalog's type tables: a misspelt one gets a did-you-mean.
+_TYPE_TABLES = {"input_model": "model_types", "systems": "system_types"}
+
+
+def _lax_scalar(ctx: RuleContext, error: ValidationError) -> str | None:
+    if error.validator != "anyOf":
+        return None
+    definitions = ctx.catalog.schema.get("$defs", {})
+    for name, phrase in _LAX_SCALARS.items():
+        if definitions.get(name) == error.schema:
+            return phrase
+    return None
+
+
+def _type_names(ctx: RuleContext, path: list) -> list[str]:
+    if not path or path[-1] != "type":
+        return []
+    table = _TYPE_TABLES.get(str(path[0]))
+    return sorted(ctx.catalog.data.get(table, [])) if table else []
+
+
 def _findings_for(ctx: RuleContext, prefix: list, error: ValidationError):
+    path = prefix + list(error.absolute_path)
+    expected = _lax_scalar(ctx, error)
+    if expected:
+        node = node_at_path(ctx.doc.root, path)
+        if node is not None:
+            yield Finding.at(node, f"{_where(path)} should be {expected}, not {_describe(error.instance)} {error.instance!r}.", code="OLV101")
+        return
     error = _leaf(error)
     path = prefix + list(error.absolute_path)
     node = node_at_path(ctx.doc.root, path)
@@ -148,7 +182,15 @@ def _findings_for(ctx: RuleContext, prefix: list, error: ValidationError):
             )
         return
     if validator == "pattern" and isinstance(error.instance, str):
-        yield Finding.at(node, f"'{error.instance}' is not a valid value for {_where(path)}.", code="OLV102")
+        names = _type_names(ctx, path)
+        hint, suggestions = did_you_mean(error.instance, names) if names else ("", [])
+        allowed = f" Allowed: {one_of(names)}." if names else ""
+        yield Finding.at(
+            node,
+            f"'{error.instance}' is not a valid value for {_where(path)}.{allowed}{hint}",
+            code="OLV102",
+            fix={"title": "Replace with", "replace_value": suggestions} if suggestions else None,
+        )
         return
     message = error.message if len(error.message) < 200 else error.message[:197] + "..."
     yield Finding.at(node, f"{_where(path)}: {message}", code="OLV104")
