@@ -626,6 +626,19 @@ def _yaml_cursor_inner(data: bytes, offset: int) -> Cursor:
         _yaml_scalar_span(cursor, data, offset, value_start, content_end, entry.colon)
         return cursor
 
+    if data[entry.start : entry.start + 1] in (b"[", b"{") and offset > entry.start:
+        # A flow collection that is an item (`- {device: cpu, ...}`) or a block value on its own line.
+        if left and left[-1].kind == "item":
+            marker = left[-1]
+            path = _yaml_ancestors(data, line_start, left[:-1], marker.col, True) + [_item_index(data, line_start, marker.col)]
+        else:
+            path = _yaml_ancestors(data, line_start, left, entry.col, False)
+        flow = _json_cursor(data, offset, start=entry.start, base_path=path)
+        flow.language = "yaml"
+        flow.flow = True
+        flow.column = _char_column(data, line_start, entry.start)
+        return flow
+
     # A scalar without a colon: an item's value after `- `, or a key still being typed.
     after = _WORD_CHARS.match(data, offset).end()
     if left and left[-1].kind == "item":

@@ -1304,7 +1304,8 @@ def _key_item(ctx: _Ctx, place: Place, spec: KeySpec) -> types.CompletionItem:
         text = _lit(yaml_scalar(spec.name), stops) + ":" + _yaml_value(skeleton, cursor.column, ctx.unit, stops)
     else:
         skeleton = value_skeleton(ctx.tables, spec, place, ctx.view)
-        text = _key_text(cursor, spec.name, stops) + ": " + _json_text(skeleton, stops)
+        # Before another entry the new one needs its own comma.
+        text = _key_text(cursor, spec.name, stops) + ": " + _json_text(skeleton, stops) + cursor.comma_after
     return _item(
         ctx,
         label=spec.name,
@@ -1498,7 +1499,7 @@ def _name_skeletons(ctx: _Ctx, place: Place) -> list[types.CompletionItem]:
         elif cursor.language == "yaml" and not cursor.flow:
             text = _lit(yaml_scalar(label), stops) + ":" + _yaml_value(skeleton, cursor.column, ctx.unit, stops)
         else:
-            text = _key_text(cursor, label, stops) + ": " + _json_text(skeleton, stops)
+            text = _key_text(cursor, label, stops) + ": " + _json_text(skeleton, stops) + cursor.comma_after
         items.append(_item(ctx, label=label, kind=types.CompletionItemKind.Module, detail=detail, doc=doc, text=text, stops=stops, sort=label, filter_value=filter_text))
     return items
 
