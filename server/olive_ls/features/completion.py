@@ -956,11 +956,14 @@ def data_config_ref_doc(node: Node | None, name: str) -> str:
         for key in DATA_COMPONENT_KEYS:
             component = node.get(key)
             if component is not None and component.is_object:
+                # Parameters may be flat next to `type` or under `params`; Olive merges both.
                 params = component.get("params")
-                shown = ""
+                given = [p for p in component.properties if p.key not in ("type", "params")]
                 if params is not None and params.is_object:
-                    shown = ", ".join(f"{p.key}={json.dumps(p.value.to_python()) if p.value is not None else ''}" for p in params.properties[:4])
-                lines.append(f"- {key}: `{_str_of(component, 'type') or '?'}`" + (f" ({shown})" if shown else ""))
+                    given += params.properties
+                shown = ", ".join(f"{p.key}={json.dumps(p.value.to_python()) if p.value is not None else ''}" for p in given[:4])
+                kind = _str_of(component, "type")
+                lines.append(f"- {key}: " + (f"`{kind}`" if kind else "the container's default") + (f" ({shown})" if shown else ""))
     return "\n".join(lines)
 
 
