@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install clean
+.PHONY: demo test install clean e2e-vscode
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,3 +22,7 @@ test: $(STAMP)
 
 clean:
 	rm -rf $(VENV) work
+
+# VS Code extension end to end (client-vscode/README.md): code-server in headless Chromium; not part of `make test`.
+e2e-vscode: $(STAMP)
+	OLIVE_E2E_PYTHON=$(abspath $(PY)) client-vscode/e2e/run.sh
