@@ -211,6 +211,9 @@ def test_ctrl_c_returns_130_and_kills_the_tree(tiny_model, tmp_path):
     proc = subprocess.Popen(
         [*OLIVE_LS, "run", str(config), "--python", str(python)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+        # A foreground terminal's Ctrl-C: a shell starting background jobs (CI runners do) leaves SIGINT
+        # ignored, and an ignored SIGINT is inherited, so give the child the default disposition back.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         seen = []

@@ -7,7 +7,9 @@ import logging
 from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 
 from olive_ls import __version__
 from olive_ls.service import OliveLanguageService, uri_to_path
@@ -20,9 +22,24 @@ DEBOUNCE_SECONDS = 0.15
 MAX_ANALYSED_CHARS = 2_000_000
 
 
+class OliveProtocol(LanguageServerProtocol):
+    """pygls drops a request whose params do not deserialize, and the client then waits forever: answer it."""
+
+    def structure_message(self, data):
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            if isinstance(data, dict) and "id" in data and "method" in data:
+                error = type(exc)(f"{exc.message} for {data['method']}: the request's params do not match the LSP specification")
+                self._send_response(data["id"], error=error.to_response_error())
+            raise
+
+
 class OliveLanguageServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("olive-ls", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "olive-ls", __version__, protocol_cls=OliveProtocol, text_document_sync_kind=types.TextDocumentSyncKind.Incremental
+        )
         self.service: OliveLanguageService | None = None
         self.pending: dict[str, asyncio.Task] = {}
         self.environment = None

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
 
 from olive_ls.features import run_feedback
 from olive_ls.server import OliveLanguageServer, server
@@ -22,8 +23,18 @@ from olive_ls.service import uri_to_path
 log = logging.getLogger(__name__)
 
 
-class CommandError(Exception):
-    """A command refused with a message the user should see; it becomes the command's error response."""
+class CommandError(JsonRpcInvalidParams):
+    """A command refused with a message the user should see; it becomes the command's error response as is
+    (a JSON-RPC error, so no traceback travels with it)."""
+
+
+def _show_document(ls: OliveLanguageServer, uri: str) -> None:
+    """Open a file in the editor when the client can be asked to (window/showDocument, LSP 3.16)."""
+    caps = ls.client_capabilities
+    window = caps.window if caps else None
+    if window and window.show_document and window.show_document.support:
+        params = types.ShowDocumentParams(uri=uri, take_focus=True)
+        asyncio.ensure_future(ls._ask_client(lambda _: ls.window_show_document_async(params)))
 
 
 def _python(ls: OliveLanguageServer) -> str:
@@ -178,7 +189,7 @@ def new_workflow(ls: OliveLanguageServer, *args: Any) -> dict:
         written = write_config(path, config, force=bool(options.get("overwrite")))
     except (NewConfigError, FileExistsError) as exc:
         _refuse(ls, str(exc))
-    ls.show_document(types.ShowDocumentParams(uri=written.resolve().as_uri(), take_focus=True))
+    _show_document(ls, written.resolve().as_uri())
     return {"path": str(written)}
 
 

@@ -43,3 +43,59 @@ async def diagnostics(client, uri: str) -> list[types.Diagnostic]:
 def _pulls(client) -> bool:
     caps = client.capabilities
     return bool(caps and caps.text_document and caps.text_document.diagnostic)
+
+
+async def diagnostics_until(client, uri: str, predicate, timeout: float = TIMEOUT) -> list[types.Diagnostic]:
+    """Diagnostics for a URI once they satisfy `predicate` (after a settings change the server re-checks later)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        if _pulls(client):
+            found = await diagnostics(client, uri)
+        else:
+            found = client.diagnostics.get(uri)
+        if found is not None and predicate(found):
+            return found
+        left = deadline - loop.time()
+        if left <= 0:
+            raise AssertionError(f"diagnostics for {uri} never satisfied the check; last: {found}")
+        if _pulls(client):
+            await asyncio.sleep(0.05)
+        else:
+            try:
+                await asyncio.wait_for(client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), left)
+            except asyncio.TimeoutError:
+                pass
+
+
+def raw_session(messages: list[dict], wait_for_ids: set[int], timeout: float = 30.0) -> dict[int, dict]:
+    """Send raw JSON-RPC messages to a fresh `olive-ls serve` over stdio; the replies by id."""
+    import subprocess
+    import sys
+    import time
+
+    process = subprocess.Popen([sys.executable, "-m", "olive_ls", "serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        for message in messages:
+            body = json.dumps(message).encode()
+            process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        process.stdin.flush()
+        replies: dict[int, dict] = {}
+        deadline = time.monotonic() + timeout
+        while not wait_for_ids <= replies.keys():
+            assert time.monotonic() < deadline, f"no reply for ids {wait_for_ids - replies.keys()}"
+            length = None
+            while True:
+                line = process.stdout.readline()
+                assert line, f"server closed stdout; replies so far: {replies}"
+                if line.strip() == b"":
+                    break
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            reply = json.loads(process.stdout.read(length))
+            if "id" in reply and "method" not in reply:
+                replies[reply["id"]] = reply
+        return replies
+    finally:
+        process.kill()
+        process.wait()
