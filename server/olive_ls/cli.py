@@ -13,6 +13,7 @@ import sys
 # One line per subcommand module, in the order `olive-ls --help` shows them.
 COMMAND_MODULES = (
     "olive_ls.check.command",
+    "olive_ls.rules.command",
     "olive_ls.server_command",
     "olive_ls.catalog.command",
     "olive_ls.execution.command",
@@ -35,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("olive-ls: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `olive-ls rules | head`: the reader left, nothing more to say
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":
