@@ -5,7 +5,7 @@ pass's `type`, engine keys at the top level or under `engine`, model and system 
 type). Values show what they name: a pass type (summary, doc, providers, precisions, accelerators, dataset,
 pip extras), an execution provider (devices, pip package), a device, a precision, a model/system/metric
 type, a sampler, or one of the config's own systems, evaluators and data configs. The same place model as
-completion answers "which key is this" (see completion.py).
+completion answers "which key is this" (see the completion package: places, tables, docs).
 """
 
 from __future__ import annotations
@@ -14,26 +14,20 @@ from lsprotocol import types
 
 from olive_ls.document import nodes as n
 from olive_ls.document.nodes import Node, Property, innermost
-from olive_ls.features.completion import (
-    EVALUATORS,
-    PASSES,
-    SYSTEMS,
-    Place,
-    Tables,
+from olive_ls.features.completion.docs import (
     data_config_ref_doc,
     device_doc,
     ep_doc,
     evaluator_ref_doc,
-    key_spec,
     metric_type_doc,
     model_type_doc,
-    place_at,
     precision_doc,
     sampler_doc,
     system_ref_doc,
     system_type_doc,
-    tables_for,
 )
+from olive_ls.features.completion.places import EVALUATORS, PASSES, SYSTEMS, Place, place_at
+from olive_ls.features.completion.tables import Tables, key_spec, tables_for
 
 SEPARATOR = "\n\n---\n\n"
 

@@ -1,0 +1,107 @@
+"""Values offered for a key: pass types, EPs for the accelerator's device, enums, booleans, and the config's own
+system, evaluator and data config names."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from lsprotocol import types
+
+from olive_ls.features.completion.docs import (
+    data_config_ref_doc,
+    device_doc,
+    ep_doc,
+    evaluator_ref_doc,
+    metric_type_doc,
+    model_type_doc,
+    provider_package,
+    sampler_doc,
+    system_ref_doc,
+    system_type_doc,
+)
+from olive_ls.features.completion.framework_keys import TASKS
+from olive_ls.features.completion.key_specs import KeySpec
+from olive_ls.features.completion.places import ACCELERATOR, DATA_COMPONENT_KEYS, SUB_TYPE, Place, str_of
+from olive_ls.features.completion.tables import Tables
+
+@dataclass
+class ValueOption:
+    value: Any
+    detail: str = ""
+    doc: str = ""
+    kind: types.CompletionItemKind = types.CompletionItemKind.Value
+    label: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self.label is not None:
+            return self.label
+        return json.dumps(self.value) if not isinstance(self.value, str) else self.value
+
+
+def value_options(tables: Tables, place: Place, spec: KeySpec, view=None, for_item: bool = False) -> list[ValueOption]:
+    """Values for `spec` at `place` (for its array items when `for_item`)."""
+    data = tables.data
+    provider = spec.values
+    enum_kind = types.CompletionItemKind.EnumMember
+    if provider == "pass_type":
+        return [
+            ValueOption(name, data["passes"][name].get("summary", ""), tables.pass_doc(name), types.CompletionItemKind.Class)
+            for name in tables.catalog.pass_names
+        ]
+    if provider == "model_type":
+        return [ValueOption(name, (info.get("handler") or "model handler"), model_type_doc(name, info), types.CompletionItemKind.Class) for name, info in data.get("model_types", {}).items()]
+    if provider == "system_type":
+        return [ValueOption(name, "system", system_type_doc(name, info), types.CompletionItemKind.Class) for name, info in data.get("system_types", {}).items()]
+    if provider == "evaluator_type":
+        return [ValueOption(name, "evaluator type", "", enum_kind) for name in data.get("evaluator_types", [])]
+    if provider == "metric_type":
+        return [ValueOption(name, "metric type", metric_type_doc(name, subs), enum_kind) for name, subs in data.get("metric_types", {}).items()]
+    if provider == "metric_sub_type":
+        metric = place.up(2) if place.kind == SUB_TYPE else None
+        metric_type = (str_of(metric, "type") or "").lower()
+        table = data.get("metric_types", {})
+        names = table.get(metric_type) if metric_type in table else sorted({s for subs in table.values() for s in subs})
+        return [ValueOption(name, f"{metric_type or 'metric'} sub type", "", enum_kind) for name in names]
+    if provider == "goal_type":
+        return [ValueOption(name, "goal type", "", enum_kind) for name in data.get("metric_goal_types", [])]
+    if provider == "metric_backend":
+        return [ValueOption(name, "metric backend", "", enum_kind) for name in data.get("metric_backends", [])]
+    if provider == "device":
+        return [ValueOption(name, "device", device_doc(tables, name), enum_kind) for name in data.get("devices", [])]
+    if provider == "ep":
+        accelerator = place.node if place.kind == ACCELERATOR else None
+        device = (str_of(accelerator, "device") or "").lower()
+        providers = tables.device_providers.get(device) or data.get("execution_providers", [])
+        return [ValueOption(name, f"execution provider · {provider_package(data, name)}", ep_doc(tables, name), enum_kind) for name in providers]
+    if provider == "system_ref":
+        return [ValueOption(name, f"system · {entry.type_name or '?'}", system_ref_doc(entry), types.CompletionItemKind.Reference) for name, entry in (view.systems.items() if view else [])]
+    if provider == "evaluator_ref":
+        return [ValueOption(name, "evaluator", evaluator_ref_doc(entry.node, name), types.CompletionItemKind.Reference) for name, entry in (view.evaluators.items() if view else [])]
+    if provider == "data_config_ref":
+        return [ValueOption(entry.name, f"data config · {str_of(entry.node, 'type') or 'DataContainer'}", data_config_ref_doc(entry.node, entry.name), types.CompletionItemKind.Reference) for entry in (view.data_configs if view else [])]
+    if provider == "sampler":
+        return [ValueOption(name, "sampler", sampler_doc(name, info), enum_kind) for name, info in data.get("samplers", {}).items()]
+    if provider == "execution_order":
+        return [ValueOption(name, "execution order", "", enum_kind) for name in data.get("execution_orders", [])]
+    if provider == "data_container":
+        return [ValueOption(name, "data container", "", types.CompletionItemKind.Class) for name in data.get("data_containers", [])]
+    if provider == "data_component":
+        kind = DATA_COMPONENT_KEYS.get(str(place.path[-1]) if place.path else "", "")
+        return [ValueOption(name, kind.replace("_", " ") + " component", "", types.CompletionItemKind.Function) for name in data.get("data_components", {}).get(kind, [])]
+    if provider == "packaging_type":
+        return [ValueOption(name, "packaging type", "", enum_kind) for name in data.get("packaging_types", [])]
+    if provider == "task":
+        return [ValueOption(name, "Hugging Face task", "", enum_kind) for name in TASKS]
+    enum = spec.item_enum if for_item else spec.enum
+    if enum:
+        return [ValueOption(value, "default" if _same(value, spec.default) else spec.origin, "", enum_kind) for value in enum]
+    if not for_item and spec.is_boolean:
+        return [ValueOption(value, "default" if _same(value, spec.default) else "boolean", "", enum_kind) for value in (True, False)]
+    return []
+
+
+def _same(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and a == b
