@@ -605,3 +605,13 @@ def test_plain_text_documentation_when_the_client_has_no_markdown():
     doc = item_named(result, "ModelBuilder").documentation
     assert doc.kind == types.MarkupKind.PlainText
     assert "**" not in doc.value and "ModelBuilder" in doc.value
+
+
+@pytest.mark.parametrize(
+    "pass_type, entry_name",
+    [("ModelBuilder", "model_builder"), ("LoRA", "lora"), ("QLoRA", "qlora"), ("OpenVINOConversion", "openvino_conversion"), ("InputNCHWtoNHWC", "input_nchw_to_nhwc")],
+)
+def test_new_pass_entries_get_readable_names(pass_type, entry_name):
+    from olive_ls.features.completion.items import _snake
+
+    assert _snake(pass_type) == entry_name

@@ -224,9 +224,16 @@ def _item_skeleton(ctx: CompletionContext, item_kind: str, array_place: Place):
     return object_skeleton(tables, item_kind, array_place, ctx.view)
 
 
+# Words in pass type names that a camel-case split would cut apart (LoRA -> lo_ra); longest first.
+_WHOLE_WORDS = ("OpenVINO", "MHA2SHA", "SDLoRA", "QLoRA", "LoRA", "DoRA", "LoHa", "LoKr", "LoftQ", "QuaRot", "GenAI", "NCHW", "NHWC", "KQuant")
+_WHOLE_WORD = re.compile("|".join(_WHOLE_WORDS))
+
+
 def _snake(name: str) -> str:
-    text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name)
-    return text.lower()
+    """A readable entry name for a type: ModelBuilder -> model_builder, OpenVINOConversion -> openvino_conversion."""
+    text = _WHOLE_WORD.sub(lambda match: f"_{match.group(0).lower()}_", name)
+    text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", text)
+    return re.sub(r"_+", "_", text).strip("_").lower()
 
 
 def _unique(name: str, taken: set[str]) -> str:
