@@ -63,6 +63,21 @@ class OliveLanguageServer(LanguageServer):
         except AttributeError:
             return False
 
+    def client_markdown(self, feature: str) -> bool:
+        """Whether the client renders markdown in hover ("hover") or completion docs ("completion").
+
+        A client that lists its formats without markdown gets plain text; one that says nothing gets markdown,
+        which every editor in use renders."""
+        caps = self.client_capabilities
+        try:
+            if feature == "hover":
+                formats = caps.text_document.hover.content_format
+            else:
+                formats = caps.text_document.completion.completion_item.documentation_format
+        except AttributeError:
+            return True
+        return not formats or types.MarkupKind.Markdown in formats
+
     def open_document(self, uri: str):
         """The parsed document for an open URI, or None for a URI the client never opened."""
         if self.service is None or uri not in self.workspace.text_documents:
@@ -237,13 +252,17 @@ def completion(ls: OliveLanguageServer, params: types.CompletionParams) -> types
     doc = ls.open_document(params.text_document.uri)
     if doc is None:
         return types.CompletionList(is_incomplete=False, items=[])
-    return ls.service.completion(params.text_document.uri, doc, params.position, snippets=ls.client_snippets())
+    return ls.service.completion(
+        params.text_document.uri, doc, params.position, snippets=ls.client_snippets(), markdown=ls.client_markdown("completion")
+    )
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 def hover(ls: OliveLanguageServer, params: types.HoverParams) -> types.Hover | None:
     doc = ls.open_document(params.text_document.uri)
-    return ls.service.hover(params.text_document.uri, doc, params.position) if doc is not None else None
+    if doc is None:
+        return None
+    return ls.service.hover(params.text_document.uri, doc, params.position, markdown=ls.client_markdown("hover"))
 
 
 @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.Source]))

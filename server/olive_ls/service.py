@@ -73,15 +73,15 @@ class OliveLanguageService:
         )
         return [diagnostics.to_lsp(finding) for finding in findings]
 
-    def completion(self, uri: str, doc: ParsedDocument, position: types.Position, snippets: bool = True) -> types.CompletionList:
+    def completion(self, uri: str, doc: ParsedDocument, position: types.Position, snippets: bool = True, markdown: bool = True) -> types.CompletionList:
         if not self.is_olive_config(uri, doc) and doc.root is not None:
             return types.CompletionList(is_incomplete=False, items=[])
-        return completion.complete(doc, self.catalog, position, snippets=snippets)
+        return completion.complete(doc, self.catalog, position, snippets=snippets, markdown=markdown)
 
-    def hover(self, uri: str, doc: ParsedDocument, position: types.Position) -> types.Hover | None:
+    def hover(self, uri: str, doc: ParsedDocument, position: types.Position, markdown: bool = True) -> types.Hover | None:
         if not self.is_olive_config(uri, doc):
             return None
-        return hover.hover(doc, self.catalog, position)
+        return hover.hover(doc, self.catalog, position, markdown=markdown)
 
     def code_actions(self, uri: str, doc: ParsedDocument, params: types.CodeActionParams) -> list[types.CodeAction]:
         if not self.is_olive_config(uri, doc):

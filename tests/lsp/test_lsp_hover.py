@@ -52,3 +52,31 @@ async def test_no_hover_in_a_json_file_that_is_not_an_olive_config(client, tmp_p
     text = '{"name": "my-package", "host": "local_system"}'
     uri = open_text(client, tmp_path / "package.json", text)
     assert await hover_over_lsp(client, uri, mark(text, '"ho‸st"')) is None
+
+
+def test_a_plain_text_client_gets_plain_text_hover_and_completion_docs(tmp_path):
+    from lsp_helpers import raw_session
+
+    text = CPU_SAMPLE.read_text()
+    uri = (tmp_path / "cpu.json").as_uri()
+    at = position_of(mark(text, '"Model‸Builder"'))
+    capabilities = {
+        "textDocument": {
+            "hover": {"contentFormat": ["plaintext"]},
+            "completion": {"completionItem": {"documentationFormat": ["plaintext"], "snippetSupport": False}},
+        }
+    }
+    replies = raw_session(
+        [
+            {"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"capabilities": capabilities}},
+            {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+            {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "json", "version": 1, "text": text}}},
+            {"jsonrpc": "2.0", "id": 1, "method": "textDocument/hover", "params": {"textDocument": {"uri": uri}, "position": {"line": at.line, "character": at.character}}},
+            {"jsonrpc": "2.0", "id": 2, "method": "textDocument/completion", "params": {"textDocument": {"uri": uri}, "position": {"line": at.line, "character": at.character}}},
+        ],
+        wait_for_ids={0, 1, 2},
+    )
+    contents = replies[1]["result"]["contents"]
+    assert contents["kind"] == "plaintext" and "ModelBuilder" in contents["value"] and "**" not in contents["value"]
+    documented = [item["documentation"] for item in replies[2]["result"]["items"] if "documentation" in item]
+    assert documented and all(doc["kind"] == "plaintext" and "**" not in doc["value"] for doc in documented)

@@ -21,6 +21,7 @@ from olive_ls.features.completion.docs import (
     evaluator_ref_doc,
     metric_type_doc,
     model_type_doc,
+    plain_text,
     precision_doc,
     sampler_doc,
     system_ref_doc,
@@ -32,7 +33,7 @@ from olive_ls.features.completion.tables import Tables, key_spec, tables_for
 SEPARATOR = "\n\n---\n\n"
 
 
-def hover(doc, catalog, position: types.Position) -> types.Hover | None:
+def hover(doc, catalog, position: types.Position, markdown: bool = True) -> types.Hover | None:
     root = doc.root
     if root is None or not root.is_object:
         return None
@@ -52,6 +53,8 @@ def hover(doc, catalog, position: types.Position) -> types.Hover | None:
         text = None
     if not text:
         return None
+    if not markdown:
+        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.PlainText, value=plain_text(text)), range=node.range)
     return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text), range=node.range)
 
 

@@ -187,3 +187,8 @@ def data_config_ref_doc(node: Node | None, name: str) -> str:
 
 def provider_package(data: dict, provider: str) -> str:
     return data.get("provider_packages", {}).get(provider, "onnxruntime")
+
+
+def plain_text(markdown: str) -> str:
+    """The docs for a client that shows only plain text: the markdown markup dropped, the words kept."""
+    return markdown.replace("**", "").replace("`", "").replace("\n---\n", "\n")

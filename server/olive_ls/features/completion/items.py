@@ -13,7 +13,7 @@ from lsprotocol import types
 from olive_ls.document import nodes as n
 from olive_ls.document.cursor import EMPTY, Cursor
 from olive_ls.document.nodes import PathPart
-from olive_ls.features.completion.docs import key_detail, system_type_doc
+from olive_ls.features.completion.docs import key_detail, plain_text, system_type_doc
 from olive_ls.features.completion.key_specs import KeySpec
 from olive_ls.features.completion.places import ACCELERATORS, ARRAY_ITEMS, EP_LIST, EVALUATORS, METRICS, NAMED_PLACES, PASS, PASSES, ROOT, SYSTEMS, Place, keys_of, place_at
 from olive_ls.features.completion.skeletons import object_skeleton, pass_skeleton, value_skeleton
@@ -334,7 +334,7 @@ def make_item(
         additional = [types.TextEdit(range=types.Range(start=at, end=at), new_text=",")]
     documentation = None
     if doc:
-        documentation = types.MarkupContent(kind=types.MarkupKind.Markdown, value=doc) if ctx.markdown else types.MarkupContent(kind=types.MarkupKind.PlainText, value=_plain(doc))
+        documentation = types.MarkupContent(kind=types.MarkupKind.Markdown, value=doc) if ctx.markdown else types.MarkupContent(kind=types.MarkupKind.PlainText, value=plain_text(doc))
     return types.CompletionItem(
         label=label,
         kind=kind,
@@ -347,7 +347,3 @@ def make_item(
         insert_text_mode=types.InsertTextMode.AsIs if "\n" in text else None,
         additional_text_edits=additional,
     )
-
-
-def _plain(markdown: str) -> str:
-    return markdown.replace("**", "").replace("`", "")
