@@ -57,13 +57,21 @@ class OliveLanguageService:
 
     def is_olive_config(self, uri: str, doc: ParsedDocument) -> bool:
         path = uri_to_path(uri)
+        if path is not None and self.settings.is_excluded(str(path)):
+            return False
         if path is not None and self.settings.matches_glob(str(path)):
             return True
         return is_olive_config(doc.root)
 
+    def is_excluded(self, uri: str) -> bool:
+        path = uri_to_path(uri)
+        return path is not None and self.settings.is_excluded(str(path))
+
     # --- features -----------------------------------------------------------------------------------------
 
     def diagnostics(self, uri: str, doc: ParsedDocument, environment=None) -> list[types.Diagnostic]:
+        if self.is_excluded(uri):
+            return []
         settings = diagnostics.DiagnosticSettings(
             environment_checks=self.settings.environment_checks, severity_overrides=self.settings.severity_overrides
         )

@@ -15,6 +15,8 @@ SECTION = "olive"
 class ServerSettings:
     # Glob patterns of files that are always Olive configs; other JSON/YAML files are recognised by content.
     config_globs: list[str] = field(default_factory=list)
+    # Glob patterns of files olive-ls leaves alone even when they look like Olive configs (a per-file opt-out).
+    exclude_globs: list[str] = field(default_factory=list)
     # code -> severity ("error", "warning", "information", "hint") or "off"
     severity_overrides: dict[str, str] = field(default_factory=dict)
     environment_checks: bool = True
@@ -22,7 +24,15 @@ class ServerSettings:
     python: str = ""
 
     def matches_glob(self, path: str) -> bool:
-        return any(fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(path.rsplit("/", 1)[-1], pattern) for pattern in self.config_globs)
+        return _matches(path, self.config_globs)
+
+    def is_excluded(self, path: str) -> bool:
+        return _matches(path, self.exclude_globs)
+
+
+def _matches(path: str, patterns: list[str]) -> bool:
+    """A glob matches the whole path or the file name."""
+    return any(fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(path.rsplit("/", 1)[-1], pattern) for pattern in patterns)
 
 
 def settings_from(raw: Any) -> tuple[ServerSettings, list[str]]:
@@ -33,11 +43,12 @@ def settings_from(raw: Any) -> tuple[ServerSettings, list[str]]:
         return settings, problems
     if not isinstance(raw, dict):
         return settings, [f"olive settings should be an object, got {type(raw).__name__}; using defaults"]
-    globs = raw.get("configFiles", [])
-    if isinstance(globs, list) and all(isinstance(g, str) for g in globs):
-        settings.config_globs = globs
-    else:
-        problems.append("olive.configFiles should be a list of glob patterns")
+    for key, attribute in (("configFiles", "config_globs"), ("excludeFiles", "exclude_globs")):
+        globs = raw.get(key, [])
+        if isinstance(globs, list) and all(isinstance(g, str) for g in globs):
+            setattr(settings, attribute, globs)
+        else:
+            problems.append(f"olive.{key} should be a list of glob patterns")
     severities = raw.get("diagnostics", {}).get("severity", {}) if isinstance(raw.get("diagnostics", {}), dict) else {}
     if isinstance(severities, dict):
         for code, level in severities.items():

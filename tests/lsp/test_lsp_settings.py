@@ -61,3 +61,13 @@ async def test_bad_setting_values_are_said_and_defaults_kept(client, tmp_path):
     assert any("OLV102" in m and "loud" in m for m in said), said
     assert any("configFiles" in m for m in said), said
     await diagnostics_until(client, uri, lambda f: any(d.severity == types.DiagnosticSeverity.Error for d in f))
+
+
+async def test_exclude_glob_silences_a_config_that_looks_like_olive(client, tmp_path):
+    uri = open_text(client, tmp_path / "scratch.json", json.dumps(BAD_PRECISION, indent=2))
+    on_pass_type = types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=7, character=20))
+    assert await diagnostics(client, uri)
+    assert await client.text_document_hover_async(on_pass_type) is not None
+    _change_settings(client, {"excludeFiles": ["scratch.json"]})
+    await diagnostics_until(client, uri, lambda f: len(f) == 0)
+    assert await client.text_document_hover_async(on_pass_type) is None
