@@ -14,6 +14,7 @@ import sys
 COMMAND_MODULES = (
     "olive_ls.check.command",
     "olive_ls.rules.command",
+    "olive_ls.migrate_command",
     "olive_ls.server_command",
     "olive_ls.catalog.command",
     "olive_ls.execution.command",

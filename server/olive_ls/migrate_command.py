@@ -1,0 +1,92 @@
+"""`olive-ls migrate CONFIG`: the editor's "migrate to Olive <version>" action for the terminal.
+
+The migrated config goes to stdout unless `--output` names a new file or `--in-place` is asked for, which keeps
+the original next to it as CONFIG.bak: a user's file is never overwritten without being asked. Notes on what
+changed or was dropped go to stderr. Exit codes: 0 migrated (or already current), 1 the config cannot be
+migrated (syntax errors, not an Olive config), 2 a usage or read problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    migrate = subparsers.add_parser("migrate", help="rewrite an old-format Olive config for the current Olive")
+    migrate.add_argument("config", metavar="CONFIG", help="the JSON or YAML config to migrate")
+    where = migrate.add_mutually_exclusive_group()
+    where.add_argument("-o", "--output", metavar="FILE", help="write the migrated config to this new file (never overwrites one)")
+    where.add_argument("--in-place", action="store_true", help="rewrite CONFIG, keeping the original as CONFIG.bak")
+    migrate.add_argument("--olive-version", default=None, help="migrate for this Olive version's catalog")
+    migrate.set_defaults(handler=run_migrate)
+
+
+def run_migrate(args: argparse.Namespace) -> int:
+    from olive_ls.catalog import CatalogError, load_catalog
+    from olive_ls.check.files import SourceFile, read
+    from olive_ls.document.parse import language_for, parse_document
+    from olive_ls.document.syntax import SYNTAX_ERROR
+    from olive_ls.features import migration
+    from olive_ls.workflow import is_olive_config
+
+    source = read(SourceFile(Path(args.config), explicit=True))
+    if source.text is None:
+        print(f"olive-ls migrate: {args.config}: {source.problem or 'cannot read'}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        catalog = load_catalog(args.olive_version)
+    except CatalogError as exc:
+        print(f"olive-ls migrate: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    doc = parse_document(source.text, language_for(args.config))
+    if not is_olive_config(doc.root):
+        print(f"olive-ls migrate: {args.config}: not an Olive config (no input_model, passes, engine, systems, ...)", file=sys.stderr)
+        return EXIT_FAIL
+    if any(problem.kind == SYNTAX_ERROR for problem in doc.problems):
+        print(f"olive-ls migrate: {args.config} has syntax errors; fix them first (`olive-ls check {args.config}` shows where)", file=sys.stderr)
+        return EXIT_FAIL
+    result = migration.plan_migration(doc, catalog)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if not result.changed:
+        print(f"{args.config}: already in Olive {catalog.version}'s form; nothing to migrate", file=sys.stderr)
+    if args.output:
+        return _write_new(Path(args.output), result.text)
+    if args.in_place:
+        return _write_in_place(Path(args.config), source.text, result.text) if result.changed else EXIT_OK
+    sys.stdout.write(result.text)
+    return EXIT_OK
+
+
+def _write_new(path: Path, text: str) -> int:
+    try:
+        with path.open("x", encoding="utf-8") as f:
+            f.write(text)
+    except FileExistsError:
+        print(f"olive-ls migrate: {path} already exists; choose another --output (it is never overwritten)", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        print(f"olive-ls migrate: {path}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _write_in_place(path: Path, original: str, text: str) -> int:
+    backup = path.with_name(path.name + ".bak")
+    if backup.exists():
+        print(f"olive-ls migrate: {backup} already exists; move it away first (it is never overwritten)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        with backup.open("x", encoding="utf-8") as f:
+            f.write(original)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"olive-ls migrate: {path}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"migrated {path}; the original is in {backup}", file=sys.stderr)
+    return EXIT_OK
