@@ -23,8 +23,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import importlib.util
     import logging
+    import sys
 
+    if args.ws and importlib.util.find_spec("websockets") is None:
+        print("olive-ls serve --ws needs the websockets package: pip install 'olive-ls[ws]'", file=sys.stderr)
+        return 2
     logging.basicConfig(filename=args.log_file, level=logging.INFO if args.log_file else logging.WARNING)
     from olive_ls.server import server
 
