@@ -243,7 +243,10 @@ def did_close(ls: OliveLanguageServer, params: types.DidCloseTextDocumentParams)
 
 
 @server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, types.DiagnosticOptions(identifier="olive-ls", inter_file_dependencies=False, workspace_diagnostics=False))
-def pull_diagnostics(ls: OliveLanguageServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+async def pull_diagnostics(ls: OliveLanguageServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+    # Clients pull after every change and cancel the pulls they no longer need; an async handler that yields
+    # once is cancelled by pygls before it does the work (a sync one would run regardless).
+    await asyncio.sleep(0)
     return types.RelatedFullDocumentDiagnosticReport(items=ls.diagnostics_for(params.text_document.uri))
 
 
