@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 
 from diagnostic_helpers import TINY, check, codes, find, text_at
 
@@ -118,3 +119,37 @@ def test_each_schema_problem_is_reported_once():
     findings = check(text)
     places = [(f.code, f.range.start.line, f.range.start.character) for f in findings]
     assert len(places) == len(set(places))
+
+
+# --- one slip, one report ----------------------------------------------------------------------------------------------
+SAMPLE = (Path(__file__).resolve().parents[2] / "samples" / "smollm2-135m-instruct-int4-cpu.json").read_text()
+
+
+def test_a_missing_colon_is_one_syntax_error_not_a_flood():
+    broken = SAMPLE.replace('"input_model":', '"input_model"', 1)
+    findings = check(broken)
+    errors = [f for f in findings if f.severity == "error"]
+    assert len(errors) <= 5, [(f.code, f.message) for f in errors]
+    first = find(findings, "OLV001")[0]
+    assert first.range.start.line == 1  # on the line of the slip
+    # Without the policy tree-sitter's token-by-token recovery reports a dozen more on the next lines.
+    assert any("more syntax error(s)" in f.message for f in find(findings, "OLV001"))
+
+
+def test_rule_findings_past_a_syntax_error_wait_for_the_fix():
+    # The pass typo is after the broken line: what the rules say there is about a salvaged tree.
+    text = SAMPLE.replace('"precision": "int4"', '"precision": "int3"').replace('"input_model":', '"input_model"', 1)
+    assert not [f for f in check(text) if f.code >= "OLV100"]
+    # Fixed syntax: the bad value is reported again.
+    assert [f for f in check(SAMPLE.replace('"precision": "int4"', '"precision": "int3"')) if "int3" in f.message]
+
+
+def test_independent_syntax_errors_far_apart_are_each_reported():
+    lines = SAMPLE.splitlines()
+    broken = list(lines)
+    broken[2] = broken[2].replace(":", "", 1)  # an early slip...
+    late = max(i for i, line in enumerate(lines) if line.strip().startswith('"') and ":" in line)
+    broken[late] = broken[late].replace(":", "", 1)  # ...and an unrelated one far below
+    syntax = find(check("\n".join(broken)), "OLV001")
+    reported = {f.range.start.line for f in syntax}
+    assert 2 in reported and reported & {late - 1, late}  # tree-sitter may place the second at the previous comma

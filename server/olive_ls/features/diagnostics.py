@@ -71,6 +71,7 @@ def analyse(
         except Exception:  # a broken rule must never take the checker or the server down
             log.exception("rule %s failed on %s", rule.code, file_path or "document")
     findings = _drop_generic_overlaps(findings)
+    findings = _quiet_syntax_cascades(findings)
     findings = _apply_overrides(findings, settings.severity_overrides)
     findings.sort(key=lambda f: (f.range.start.line, f.range.start.character, f.code))
     return findings
@@ -79,6 +80,49 @@ def analyse(
 def _drop_generic_overlaps(findings: list[Finding]) -> list[Finding]:
     specific = {(f.range.start.line, f.range.start.character) for f in findings if f.code not in SCHEMA_CODES and f.code > "OLV099"}
     return [f for f in findings if f.code not in SCHEMA_CODES or (f.range.start.line, f.range.start.character) not in specific]
+
+
+SYNTAX_ERROR_CODE = "OLV001"
+# Findings that a broken document fakes: the keys or names they miss are often just not parsed.
+_ARTIFACTS_OF_BROKEN_SYNTAX = frozenset({"OLV103"})
+
+
+def _quiet_syntax_cascades(findings: list[Finding]) -> list[Finding]:
+    """One missing comma or colon must not flood the editor while a config is half-typed.
+
+    After a syntax error tree-sitter recovers token by token, so one slip becomes a run of syntax errors on the
+    lines that follow; they are reported once, on the first, with a count. What the rules say past the first
+    syntax error is about a salvaged tree, and missing keys anywhere may only be unparsed: both wait until
+    the syntax is fixed.
+    """
+    syntax = sorted((f for f in findings if f.code == SYNTAX_ERROR_CODE), key=lambda f: (f.range.start.line, f.range.start.character))
+    if not syntax:
+        return findings
+    first = (syntax[0].range.start.line, syntax[0].range.start.character)
+    kept_syntax: list[Finding] = []
+    run_end = -2
+    followers = 0
+    for finding in syntax:
+        if kept_syntax and finding.range.start.line <= run_end + 1:
+            followers += 1
+            run_end = max(run_end, finding.range.end.line)
+            continue
+        _say_followers(kept_syntax, followers, run_end)
+        kept_syntax.append(finding)
+        followers, run_end = 0, finding.range.end.line
+    _say_followers(kept_syntax, followers, run_end)
+    others = [
+        f
+        for f in findings
+        if f.code != SYNTAX_ERROR_CODE
+        and (f.code < "OLV100" or ((f.range.start.line, f.range.start.character) < first and f.code not in _ARTIFACTS_OF_BROKEN_SYNTAX))
+    ]
+    return kept_syntax + others
+
+
+def _say_followers(kept: list[Finding], followers: int, last_line: int) -> None:
+    if kept and followers:
+        kept[-1].message += f" ({followers} more syntax error(s) up to line {last_line + 1} most likely follow from this one)"
 
 
 def _apply_overrides(findings: list[Finding], overrides: dict[str, str]) -> list[Finding]:
