@@ -6,6 +6,8 @@ import copy
 import json
 from pathlib import Path
 
+import pytest
+
 from diagnostic_helpers import TINY, check, codes, find, text_at
 
 
@@ -153,3 +155,17 @@ def test_independent_syntax_errors_far_apart_are_each_reported():
     syntax = find(check("\n".join(broken)), "OLV001")
     reported = {f.range.start.line for f in syntax}
     assert 2 in reported and reported & {late - 1, late}  # tree-sitter may place the second at the previous comma
+
+
+@pytest.mark.parametrize(
+    "text, line, column, said",
+    [
+        ("input_model:\n  type: HfModel\n   model_path: x\n", 2, 13, "mapping values are not allowed here"),
+        ("input_model:\n  type: HfModel\n  model_path: [x\n", 2, 14, "while parsing a flow sequence"),  # where it opened
+        ("passes:\n  b:\n    type: ModelBuilder\n   precision: int4\n", 3, 3, "expected <block end>"),
+    ],
+)
+def test_olv001_yaml_is_placed_and_said_as_olive_s_pyyaml_reads_it(text, line, column, said):
+    [error] = find(check(text, language="yaml"), "OLV001")
+    assert (error.range.start.line, error.range.start.character) == (line, column)
+    assert said in error.message

@@ -35,6 +35,8 @@ class YamlTreeBuilder:
     def build(self) -> n.Node | None:
         tree = _parser().parse(self.data)
         self._collect_problems(tree.root_node)
+        if any(problem.kind == SYNTAX_ERROR for problem in self.problems):
+            self._syntax_as_olive_reads_it()
         content = self._first_content(tree.root_node)
         return self._build(content, 0) if content is not None else None
 
@@ -193,6 +195,38 @@ class YamlTreeBuilder:
             seen[key_text] = prop
             prop.parent = node
             node.properties.append(prop)
+
+    def _syntax_as_olive_reads_it(self) -> None:
+        """Olive loads YAML with PyYAML's safe_load: its verdict, at its exact place, replaces tree-sitter's.
+
+        tree-sitter-yaml recovers by whole blocks, so its error can span the file; PyYAML names the token.
+        Where PyYAML accepts the text, tree-sitter was stricter than Olive and its syntax errors are dropped.
+        """
+        try:
+            import yaml
+        except ImportError:  # PyYAML is a dependency; without it tree-sitter's coarser report stands
+            return
+        text = self.data.decode("utf-8", errors="replace")
+        try:
+            yaml.safe_load(text)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            if mark is None:
+                return
+            if mark.index >= len(text.rstrip()) and exc.context_mark is not None:
+                mark = exc.context_mark  # "unexpected end of stream": where the unclosed thing opened says more
+            start = len(text[: mark.index].encode("utf-8"))
+            end = start
+            while end < len(self.data) and self.data[end : end + 1] not in (b" ", b"\n", b"\r", b"\t"):
+                end += 1
+            problem = exc.problem or "syntax error"
+            context = f" ({exc.context})" if exc.context and exc.context != problem else ""
+            self.problems = [p for p in self.problems if p.kind != SYNTAX_ERROR]
+            self.problems.append(SyntaxProblem(SYNTAX_ERROR, f"YAML syntax error: {problem}{context}", start, max(end, start + 1)))
+            return
+        except yaml.YAMLError:
+            return
+        self.problems = [p for p in self.problems if p.kind != SYNTAX_ERROR]
 
     def _collect_problems(self, root) -> None:
         stack = [root]
