@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end check of the VS Code extension in a real VS Code (code-server in headless Chromium), offline.
-# See client-vscode/README.md. Not part of `make test`: the first run installs about 650 MB into the cache.
+# See client-vscode/README.md (`make test` runs it via tests/test_vscode_client.py). The first run installs about
+# 650 MB into the cache. Besides the editor features it runs a workflow for real (Olive on a tiny random-weight
+# Llama built here with scripts/build_tiny_model.py) and smoke-tests the model it produces.
 #
 #   client-vscode/e2e/run.sh            # build the .vsix, install it into code-server, drive it in Chromium
 #
@@ -104,11 +106,14 @@ cat >"$UD/Machine/settings.json" <<EOF
   "olive.python": "$PY"
 }
 EOF
+# files.autoSave: VS Code in a browser (code-server) defaults to afterDelay, which would save the test's edits
+# (the completion step's stray comma, the typo fix) before "File: Revert File" can undo them.
 cat >"$UD/User/settings.json" <<EOF
 {
   "olive-ls.trace.server": "messages",
   "olive.environmentChecks": false,
   "security.workspace.trust.enabled": false,
+  "files.autoSave": "off",
   "workbench.startupEditor": "none",
   "workbench.tips.enabled": false,
   "workbench.enableExperiments": false,
@@ -161,6 +166,22 @@ cat >"$WS/olive-config.json" <<'EOF'
   "log_severity_level": 1
 }
 EOF
+# The run/smoke-test loop: a tiny random-weight Llama built here (scripts/build_tiny_model.py, offline, ~5 s) next
+# to the workspace, and tiny-run.json = samples/tiny-llama/config.json with model_path pointing at it. The run
+# writes the model to WS/out/int4 (the sample's output_dir); test.mjs checks it there.
+log "building the tiny model"
+"$PY" "$REPO/scripts/build_tiny_model.py" "$RUN/tiny-llama" >"$OUT/tiny-model.log" 2>&1 ||
+  die "scripts/build_tiny_model.py failed, see $OUT/tiny-model.log"
+"$PY" - "$REPO/samples/tiny-llama/config.json" "$RUN/tiny-llama" "$WS/tiny-run.json" <<'PYEOF' || die "could not write tiny-run.json"
+import json, sys
+sample, model, target = sys.argv[1:]
+with open(sample, encoding="utf-8") as f:
+    config = json.load(f)
+config["input_model"]["model_path"] = model
+with open(target, "w", encoding="utf-8") as f:
+    json.dump(config, f, indent=2)
+    f.write("\n")
+PYEOF
 # What the server itself says about it, for the log (and a check that the two expected codes are there).
 "$PY" -m olive_ls check --format json "$WS/olive-config.json" >"$OUT/check.json" || true
 for code in OLV302 OLV401; do
@@ -203,7 +224,7 @@ curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null || die "code-server did no
 
 # --- 6. drive it -----------------------------------------------------------------------------------------------------
 log "driving Chromium"
-E2E_URL="http://127.0.0.1:$PORT/?folder=$WS" E2E_OUT="$OUT" E2E_SETTINGS="$UD/Machine/settings.json" E2E_BAD_PYTHON="$BAD_PY" E2E_CHROMIUM="$CHROMIUM" E2E_PLAYWRIGHT="$PW_DIR/node_modules/playwright-core" \
+E2E_URL="http://127.0.0.1:$PORT/?folder=$WS" E2E_WORKSPACE="$WS" E2E_LOGS="$UD/logs" E2E_OUT="$OUT" E2E_SETTINGS="$UD/Machine/settings.json" E2E_BAD_PYTHON="$BAD_PY" E2E_CHROMIUM="$CHROMIUM" E2E_PLAYWRIGHT="$PW_DIR/node_modules/playwright-core" \
   node "$HERE/test.mjs" || die "browser checks failed (screenshots and logs in $OUT)"
 copy_logs
 # "Olive: Restart Server" in the test: the client started the server twice
