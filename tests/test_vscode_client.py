@@ -22,6 +22,8 @@ from olive_ls.server import server
 from olive_ls.settings import settings_from
 
 CLIENT = Path(__file__).resolve().parents[1] / "client-vscode"
+# run.sh's exit code when code-server, Chromium or Node cannot be installed (no registry): a skip, not a failure.
+E2E_TOOLS_UNAVAILABLE = 77
 PACKAGE = json.loads((CLIENT / "package.json").read_text())
 
 
@@ -56,4 +58,6 @@ def test_server_commands_the_client_calls_exist():
 def test_extension_in_a_real_vs_code():
     env = dict(os.environ, OLIVE_E2E_PYTHON=sys.executable)
     proc = subprocess.run(["bash", str(CLIENT / "e2e" / "run.sh")], env=env, capture_output=True, text=True, timeout=40 * 60)
+    if proc.returncode == E2E_TOOLS_UNAVAILABLE:
+        pytest.skip("VS Code e2e tools could not be installed here: " + proc.stderr.strip().splitlines()[-1])
     assert proc.returncode == 0, f"{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}\n(screenshots and logs: {CLIENT / 'e2e' / 'out'})"

