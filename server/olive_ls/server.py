@@ -280,6 +280,16 @@ def document_symbol(ls: OliveLanguageServer, params: types.DocumentSymbolParams)
     return ls.service.document_symbols(params.text_document.uri, doc) if doc is not None else []
 
 
+@server.feature(types.TEXT_DOCUMENT_DOCUMENT_LINK, types.DocumentLinkOptions(resolve_provider=False))
+def document_link(ls: OliveLanguageServer, params: types.DocumentLinkParams) -> list[types.DocumentLink]:
+    doc = ls.open_document(params.text_document.uri)
+    if doc is None:
+        return []
+    caps = ls.client_capabilities
+    link_caps = caps.text_document.document_link if caps and caps.text_document else None
+    return ls.service.document_links(params.text_document.uri, doc, tooltips=bool(link_caps and link_caps.tooltip_support))
+
+
 @server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)
 def folding_range(ls: OliveLanguageServer, params: types.FoldingRangeParams) -> list[types.FoldingRange]:
     doc = ls.open_document(params.text_document.uri)

@@ -14,7 +14,7 @@ from lsprotocol import types
 
 from olive_ls.catalog import Catalog, load_catalog
 from olive_ls.document.parse import ParsedDocument, language_for, parse_document
-from olive_ls.features import actions, completion, diagnostics, hover, navigation, symbols
+from olive_ls.features import actions, completion, diagnostics, hover, links, navigation, symbols
 from olive_ls.settings import ServerSettings
 from olive_ls.workflow import is_olive_config
 
@@ -100,6 +100,12 @@ class OliveLanguageService:
         if not self.is_olive_config(uri, doc):
             return []
         return symbols.document_symbols(doc, self.catalog)
+
+    def document_links(self, uri: str, doc: ParsedDocument, tooltips: bool = True) -> list[types.DocumentLink]:
+        if not self.is_olive_config(uri, doc):
+            return []
+        path = uri_to_path(uri)
+        return links.document_links(doc, path.parent if path is not None else None, tooltips=tooltips)
 
     def folding_ranges(self, uri: str, doc: ParsedDocument) -> list[types.FoldingRange]:
         return symbols.folding_ranges(doc)

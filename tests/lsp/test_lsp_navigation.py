@@ -84,3 +84,14 @@ async def test_rename_a_system_renames_every_reference(client, tmp_path):
     edit = await client.text_document_rename_async(types.RenameParams(text_document=_doc(uri), position=position, new_name="cpu_box"))
     edits = edit.changes[uri]
     assert len(edits) == 3 and all(e.new_text == "cpu_box" and _text(e.range) == "local_system" for e in edits)
+
+
+async def test_document_links_point_at_local_files(client, tmp_path):
+    (tmp_path / "user_script.py").write_text("def load(): pass\n")
+    config = {**CONFIG, "data_configs": [{"name": "calib", "type": "TransformersTokenDummyDataContainer", "user_script": "user_script.py"}]}
+    text = json.dumps(config, indent=2)
+    uri = open_text(client, tmp_path / "config.json", text)
+    links = await client.text_document_document_link_async(types.DocumentLinkParams(text_document=_doc(uri)))
+    assert [link.target for link in links] == [(tmp_path / "user_script.py").resolve().as_uri()]
+    line = text.splitlines()[links[0].range.start.line]
+    assert line[links[0].range.start.character : links[0].range.end.character] == '"user_script.py"'

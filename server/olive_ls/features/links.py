@@ -1,0 +1,54 @@
+"""Document links: a string value of a config that names an existing local file (a `user_script`, a data file,
+an adapter) becomes a link to it, as a relative path is resolved by Olive: against the config's folder.
+
+Nothing is opened or run; the server only asks the file system whether the file is there.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lsprotocol import types
+
+from olive_ls.document.nodes import Node
+
+# A value is a path candidate only if it looks like one: hub ids ("org/model") and plain words are not checked
+# against the disk at all.
+_FILE_SUFFIXES = (".py", ".json", ".yaml", ".yml", ".onnx", ".txt", ".jsonl", ".csv", ".parquet", ".safetensors", ".bin", ".pt", ".npz", ".npy", ".data", ".md")
+MAX_LINKS = 200
+
+
+def document_links(doc, config_dir: Path | None, tooltips: bool = True) -> list[types.DocumentLink]:
+    if doc.root is None or config_dir is None:
+        return []
+    links: list[types.DocumentLink] = []
+    for node in _string_values(doc.root):
+        target = _existing_file(node.value, config_dir)
+        if target is not None:
+            tooltip = f"Open {target.name}" if tooltips else None
+            links.append(types.DocumentLink(range=node.range, target=target.as_uri(), tooltip=tooltip))
+            if len(links) >= MAX_LINKS:
+                break
+    return links
+
+
+def _string_values(root: Node):
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.kind == "string" and node.parent is not None:
+            yield node
+        stack.extend(reversed([prop.value for prop in node.properties if prop.value is not None]))
+        stack.extend(reversed(node.items))
+
+
+def _existing_file(value: str, config_dir: Path) -> Path | None:
+    if not value or len(value) > 1024 or "\n" in value or not value.lower().endswith(_FILE_SUFFIXES):
+        return None
+    path = Path(value).expanduser()
+    if not path.is_absolute():
+        path = config_dir / path
+    try:
+        return path.resolve() if path.is_file() else None
+    except OSError:
+        return None
