@@ -30,7 +30,7 @@ def _config(tmp_path: Path) -> tuple[str, Path]:
 
 def test_existing_files_become_links_to_them(tmp_path):
     text, folder = _config(tmp_path)
-    links = document_links(parse_document(text), folder)
+    links = document_links(parse_document(text), folder / "config.json")
     targets = {Path(link.target[len("file://") :]).name: link for link in links}
     assert set(targets) == {"user_script.py", "train.jsonl"}  # not the missing script, not the hub id
     script = targets["user_script.py"]
@@ -41,4 +41,4 @@ def test_existing_files_become_links_to_them(tmp_path):
 def test_no_config_folder_or_no_tree_gives_no_links(tmp_path):
     text, _ = _config(tmp_path)
     assert document_links(parse_document(text), None) == []
-    assert document_links(parse_document("{"), tmp_path) == []
+    assert document_links(parse_document("{"), tmp_path / "config.json") == []

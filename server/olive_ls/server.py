@@ -12,7 +12,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 
 from olive_ls import __version__
-from olive_ls.service import OliveLanguageService, uri_to_path
+from olive_ls.service import OliveLanguageService
 from olive_ls.settings import SECTION, settings_from
 
 log = logging.getLogger(__name__)

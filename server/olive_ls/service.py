@@ -104,8 +104,7 @@ class OliveLanguageService:
     def document_links(self, uri: str, doc: ParsedDocument, tooltips: bool = True) -> list[types.DocumentLink]:
         if not self.is_olive_config(uri, doc):
             return []
-        path = uri_to_path(uri)
-        return links.document_links(doc, path.parent if path is not None else None, tooltips=tooltips)
+        return links.document_links(doc, uri_to_path(uri), tooltips=tooltips)
 
     def folding_ranges(self, uri: str, doc: ParsedDocument) -> list[types.FoldingRange]:
         return symbols.folding_ranges(doc)

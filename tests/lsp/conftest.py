@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
@@ -20,7 +19,6 @@ CLIENTS = ("visual-studio-code", "neovim")
     config=ClientServerConfig(server_command=[sys.executable, "-m", "olive_ls", "serve"]),
 )
 async def client(request, lsp_client: LanguageClient, tmp_path):
-    settings = getattr(request, "param_settings", None)
     lsp_client.set_configuration({"environmentChecks": False}, section="olive")
     await lsp_client.initialize_session(
         types.InitializeParams(

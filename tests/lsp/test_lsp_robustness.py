@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from lsprotocol import types
 
 from lsp_helpers import diagnostics, open_text, raw_session

@@ -10,7 +10,6 @@ import asyncio
 import importlib.util
 import json
 import os
-import shutil
 import sys
 from pathlib import Path
 

@@ -1,5 +1,5 @@
 """Document links: a string value of a config that names an existing local file (a `user_script`, a data file,
-an adapter) becomes a link to it, as a relative path is resolved by Olive: against the config's folder.
+an adapter) becomes a link to it, looked up as the file-system rules look (`olive_ls.config_paths`).
 
 Nothing is opened or run; the server only asks the file system whether the file is there.
 """
@@ -10,6 +10,7 @@ from pathlib import Path
 
 from lsprotocol import types
 
+from olive_ls import config_paths
 from olive_ls.document.nodes import Node
 
 # A value is a path candidate only if it looks like one: hub ids ("org/model") and plain words are not checked
@@ -18,12 +19,12 @@ _FILE_SUFFIXES = (".py", ".json", ".yaml", ".yml", ".onnx", ".txt", ".jsonl", ".
 MAX_LINKS = 200
 
 
-def document_links(doc, config_dir: Path | None, tooltips: bool = True) -> list[types.DocumentLink]:
-    if doc.root is None or config_dir is None:
+def document_links(doc, config_file: Path | None, tooltips: bool = True) -> list[types.DocumentLink]:
+    if doc.root is None or config_file is None:
         return []
     links: list[types.DocumentLink] = []
     for node in _string_values(doc.root):
-        target = _existing_file(node.value, config_dir)
+        target = _existing_file(node.value, config_file)
         if target is not None:
             tooltip = f"Open {target.name}" if tooltips else None
             links.append(types.DocumentLink(range=node.range, target=target.as_uri(), tooltip=tooltip))
@@ -42,13 +43,11 @@ def _string_values(root: Node):
         stack.extend(reversed(node.items))
 
 
-def _existing_file(value: str, config_dir: Path) -> Path | None:
+def _existing_file(value: str, config_file: Path) -> Path | None:
     if not value or len(value) > 1024 or "\n" in value or not value.lower().endswith(_FILE_SUFFIXES):
         return None
-    path = Path(value).expanduser()
-    if not path.is_absolute():
-        path = config_dir / path
+    found = config_paths.locate(value, config_file)
     try:
-        return path.resolve() if path.is_file() else None
+        return found.resolve() if found is not None and found.is_file() else None
     except OSError:
         return None

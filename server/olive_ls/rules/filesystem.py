@@ -3,10 +3,8 @@
 These read the disk, so they run only when environment checks are on (`olive-ls check --no-env` skips them).
 They never import or run anything they find.
 
-Where relative paths point: Olive opens them as given, so they resolve against the folder `olive run` is started
-in, which a checker cannot know. olive-ls looks in the config file's folder, its parent folders (recipes are often
-run from a model's top folder, as in microsoft/olive-recipes) and the current directory, and says so in each
-message. A path found in none of them is reported.
+Relative paths are looked up as `olive_ls.config_paths` says (the config's folder, its parents, the current
+folder), and each message says where it looked. A path found in none of them is reported.
 """
 
 from __future__ import annotations
@@ -20,12 +18,11 @@ from typing import Iterator
 
 from lsprotocol.types import Range
 
+from olive_ls import config_paths
 from olive_ls.document.nodes import Node, Property
 from olive_ls.rules.registry import ERROR, INFORMATION, WARNING, Finding, RuleContext, rule
 from olive_ls.workflow import MODEL_DECLARED_KEYS, merged_params
 
-# How many parent folders of the config's folder a relative path may be relative to.
-PARENT_LEVELS = 3
 # config.json files bigger than this are not model configs worth reading.
 MAX_MODEL_CONFIG_BYTES = 4 * 1024 * 1024
 CONFIG_SUFFIXES = (".json", ".yaml", ".yml")
@@ -76,49 +73,12 @@ def _zero():
 
 
 def config_folder(ctx: RuleContext) -> Path | None:
-    if ctx.file_path is None:
-        return None
-    try:
-        return Path(ctx.file_path).absolute().parent
-    except (OSError, ValueError):
-        return None
-
-
-def search_folders(ctx: RuleContext) -> list[Path]:
-    """The folders a relative path is tried against, most likely first."""
-    folders: list[Path] = []
-    folder = config_folder(ctx)
-    if folder is not None:
-        folders.append(folder)
-        folders.extend(list(folder.parents)[:PARENT_LEVELS])
-    try:
-        cwd = Path.cwd()
-    except OSError:
-        cwd = None
-    if cwd is not None and cwd not in folders:
-        folders.append(cwd)
-    return folders
+    return config_paths.config_folder(ctx.file_path)
 
 
 def locate(raw: str, ctx: RuleContext) -> Path | None:
     """The existing file or folder a path in the config names, or None. Never raises."""
-    if not isinstance(raw, str) or not raw.strip() or "\x00" in raw:
-        return None
-    try:
-        path = Path(os.path.expanduser(raw.strip()))
-        if path.is_absolute():
-            return path if path.exists() else None
-        if ctx.file_path is None:
-            # An unsaved document: relative to what? Only the current directory, and only as a positive answer.
-            candidate = Path.cwd() / path
-            return candidate if candidate.exists() else None
-        for folder in search_folders(ctx):
-            candidate = folder / path
-            if candidate.exists():
-                return candidate
-    except (OSError, ValueError, RuntimeError):
-        return None
-    return None
+    return config_paths.locate(raw, ctx.file_path)
 
 
 def can_judge(raw: str, ctx: RuleContext) -> bool:
