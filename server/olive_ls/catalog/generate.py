@@ -21,6 +21,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from olive_ls.json_types import json_type_of as value_json_type
+
 CATALOG_FILE = "catalog.json"
 SCHEMA_FILE = "run-config.schema.json"
 
@@ -291,10 +293,10 @@ def json_type_of(fragment: dict) -> str | list[str]:
             found.update(declared)
             return True
         if "enum" in node:
-            found.update(_json_type_of_value(v) for v in node["enum"])
+            found.update(value_json_type(v) for v in node["enum"])
             return True
         if "const" in node:
-            found.add(_json_type_of_value(node["const"]))
+            found.add(value_json_type(node["const"]))
             return True
         return False
 
@@ -310,20 +312,6 @@ def json_type_of(fragment: dict) -> str | list[str]:
     if not types:
         return "any"
     return types[0] if len(types) == 1 else types
-
-
-def _json_type_of_value(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
 
 
 def allows_null(fragment: dict) -> bool:

@@ -90,20 +90,19 @@ def pass_type_doc(catalog, name: str) -> str:
 
 
 def model_type_doc(name: str, info: dict) -> str:
-    keys = info.get("config_keys", {})
-    required = [k for k, v in keys.items() if v.get("required")]
-    lines = [f"**{name}** — model handler `{info.get('handler', name)}`"]
-    if keys:
-        lines += ["", "Config keys: " + ", ".join(f"`{k}`" for k in keys)]
-    if required:
-        lines += ["", "Required: " + ", ".join(f"`{k}`" for k in required)]
-    return "\n".join(lines)
+    return _config_keys_doc(f"**{name}** — model handler `{info.get('handler', name)}`", info)
 
 
 def system_type_doc(name: str, info: dict) -> str:
+    return _config_keys_doc(f"**{name}** — system type", info)
+
+
+def _config_keys_doc(title: str, info: dict) -> str:
     keys = info.get("config_keys", {})
     required = [k for k, v in keys.items() if v.get("required")]
-    lines = [f"**{name}** — system type", "", "Config keys: " + ", ".join(f"`{k}`" for k in keys)]
+    lines = [title]
+    if keys:
+        lines += ["", "Config keys: " + ", ".join(f"`{k}`" for k in keys)]
     if required:
         lines += ["", "Required: " + ", ".join(f"`{k}`" for k in required)]
     return "\n".join(lines)

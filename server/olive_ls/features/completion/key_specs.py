@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from olive_ls.features.completion.places import ARRAY_ITEMS
+from olive_ls.json_types import json_type_of
 
 class _Missing:
     def __repr__(self) -> str:
@@ -90,7 +91,7 @@ def spec_from(name: str, entry: dict, origin: str, hints: dict | None = None) ->
         types_ = list(hints["types"])
     default = entry.get("default", MISSING)
     if not types_ and default not in (None, MISSING):
-        types_ = [_json_type_of(default)]
+        types_ = [json_type_of(default)]
     # The declared type first ("string" before "array" for `cache_dir`), objects before booleans (search).
     if "types" in hints:
         types_ = sorted(types_, key=lambda t: list(hints["types"]).index(t) if t in hints["types"] else 99)
@@ -108,17 +109,3 @@ def spec_from(name: str, entry: dict, origin: str, hints: dict | None = None) ->
         item_enum=tuple(item_enum),
         sort_group=hints.get("sort", 0 if entry.get("required") else 2),
     )
-
-
-def _json_type_of(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, dict):
-        return "object"
-    if isinstance(value, list):
-        return "array"
-    return "string"

@@ -203,27 +203,15 @@ def keys_at(tables: Tables, place: Place) -> tuple[dict[str, KeySpec], set[str]]
         present |= set(keys_of(parent))
         return dict(tables.samplers.get(sampler, {})), present
     if kind in (SYSTEM, SYSTEM_CONFIG):
-        system = node if kind == SYSTEM else place.up()
-        type_specs = _by_name(tables.system_types, str_of(system, "type"))
-        if type_specs is None:
-            type_specs = tables.system_types.get("LocalSystem", {})
-        specs = dict(tables.system_declared) if kind == SYSTEM else {}
-        for name, spec in type_specs.items():
-            specs.setdefault(name, spec)
-        present |= _flat_present(system, kind == SYSTEM, node, ("type", "config"))
-        return specs, present
+        # An unknown system type: Olive's default, LocalSystem.
+        fallback = tables.system_types.get("LocalSystem", {})
+        return _typed_entry_keys(place, node, kind == SYSTEM, tables.system_types, tables.system_declared, fallback, present)
     if kind == ACCELERATOR:
         return dict(tables.accelerator), present
     if kind in (INPUT_MODEL, MODEL_CONFIG):
-        model = node if kind == INPUT_MODEL else place.up()
-        type_specs = _by_name(tables.model_types, str_of(model, "type"))
-        specs = dict(tables.model_declared) if kind == INPUT_MODEL else {}
-        if type_specs is None:
-            type_specs = {k: v for k, v in tables.model_types.get("HfModel", {}).items() if k == "model_path"}
-        for name, spec in type_specs.items():
-            specs.setdefault(name, spec)
-        present |= _flat_present(model, kind == INPUT_MODEL, node, ("type", "config"))
-        return specs, present
+        # An unknown model type: every handler takes a model_path.
+        fallback = {k: v for k, v in tables.model_types.get("HfModel", {}).items() if k == "model_path"}
+        return _typed_entry_keys(place, node, kind == INPUT_MODEL, tables.model_types, tables.model_declared, fallback, present)
     if kind == LOAD_KWARGS:
         return dict(tables.load_kwargs), present
     if kind == EVALUATOR:
@@ -257,6 +245,20 @@ def keys_at(tables: Tables, place: Place) -> tuple[dict[str, KeySpec], set[str]]
     if kind == CACHE_CONFIG:
         return dict(tables.cache), present
     return {}, present
+
+
+def _typed_entry_keys(place: Place, node: Node | None, at_entry: bool, type_table: dict, declared: dict, fallback: dict, present: set[str]):
+    """Keys of an entry with a `type` and a `config` block (a system, the input model): those of its type, at
+    the entry also `type`/`config` themselves; the cursor is in the entry or in its `config`."""
+    entry = node if at_entry else place.up()
+    type_specs = _by_name(type_table, str_of(entry, "type"))
+    if type_specs is None:
+        type_specs = fallback
+    specs = dict(declared) if at_entry else {}
+    for name, spec in type_specs.items():
+        specs.setdefault(name, spec)
+    present |= _flat_present(entry, at_entry, node, ("type", "config"))
+    return specs, present
 
 
 def _flat_present(owner: Node | None, at_owner: bool, node: Node | None, declared: tuple[str, ...], nested: str = "config") -> set[str]:
