@@ -212,18 +212,16 @@ def keys_at(tables: Tables, place: Place) -> tuple[dict[str, KeySpec], set[str]]
         # An unknown model type: every handler takes a model_path.
         fallback = {k: v for k, v in tables.model_types.get("HfModel", {}).items() if k == "model_path"}
         return _typed_entry_keys(place, node, kind == INPUT_MODEL, tables.model_types, tables.model_declared, fallback, present)
-    if kind == LOAD_KWARGS:
-        return dict(tables.load_kwargs), present
-    if kind == EVALUATOR:
-        return dict(tables.evaluator), present
-    if kind == METRIC:
-        return dict(tables.metric), present
-    if kind == SUB_TYPE:
-        return dict(tables.sub_type), present
-    if kind == GOAL:
-        return dict(tables.goal), present
-    if kind == DATA_CONFIG:
-        return dict(tables.data_config), present
+    fixed = {
+        LOAD_KWARGS: tables.load_kwargs,
+        EVALUATOR: tables.evaluator,
+        METRIC: tables.metric,
+        SUB_TYPE: tables.sub_type,
+        GOAL: tables.goal,
+        DATA_CONFIG: tables.data_config,
+    }
+    if kind in fixed:  # places whose keys do not depend on a type
+        return dict(fixed[kind]), present
     if kind in (DATA_COMPONENT, COMPONENT_PARAMS_PLACE):
         component_path = place.path if kind == DATA_COMPONENT else place.path[:-1]
         component = node if kind == DATA_COMPONENT else place.up()
