@@ -56,9 +56,9 @@ class OliveLanguageService:
         self._documents.pop(uri, None)
 
     def is_olive_config(self, uri: str, doc: ParsedDocument) -> bool:
-        path = uri_to_path(uri)
-        if path is not None and self.settings.is_excluded(str(path)):
+        if self.is_excluded(uri):
             return False
+        path = uri_to_path(uri)
         if path is not None and self.settings.matches_glob(str(path)):
             return True
         return is_olive_config(doc.root)

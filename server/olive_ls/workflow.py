@@ -7,7 +7,6 @@ pass's parameters" and get the properties wherever the user wrote them, flat or 
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 
 from olive_ls.document.nodes import Node, Property

@@ -202,10 +202,8 @@ class YamlTreeBuilder:
         tree-sitter-yaml recovers by whole blocks, so its error can span the file; PyYAML names the token.
         Where PyYAML accepts the text, tree-sitter was stricter than Olive and its syntax errors are dropped.
         """
-        try:
-            import yaml
-        except ImportError:  # PyYAML is a dependency; without it tree-sitter's coarser report stands
-            return
+        import yaml  # only for a document with errors: a clean one never pays for the import
+
         text = self.data.decode("utf-8", errors="replace")
         try:
             yaml.safe_load(text)

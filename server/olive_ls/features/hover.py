@@ -53,9 +53,10 @@ def hover(doc, catalog, position: types.Position, markdown: bool = True) -> type
         text = None
     if not text:
         return None
+    contents = types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
     if not markdown:
-        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.PlainText, value=plain_text(text)), range=node.range)
-    return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text), range=node.range)
+        contents = types.MarkupContent(kind=types.MarkupKind.PlainText, value=plain_text(text))
+    return types.Hover(contents=contents, range=node.range)
 
 
 def _object_place(root: Node, prop: Property) -> Place:

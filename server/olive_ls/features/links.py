@@ -11,7 +11,6 @@ from pathlib import Path
 from lsprotocol import types
 
 from olive_ls import config_paths
-from olive_ls.document.nodes import Node
 
 # A value is a path candidate only if it looks like one: hub ids ("org/model") and plain words are not checked
 # against the disk at all.
@@ -23,7 +22,9 @@ def document_links(doc, config_file: Path | None, tooltips: bool = True) -> list
     if doc.root is None or config_file is None:
         return []
     links: list[types.DocumentLink] = []
-    for node in _string_values(doc.root):
+    for node in doc.root.walk():
+        if node.kind != "string" or node.parent is None:  # string values only; a bare string document is no config
+            continue
         target = _existing_file(node.value, config_file)
         if target is not None:
             tooltip = f"Open {target.name}" if tooltips else None
@@ -31,16 +32,6 @@ def document_links(doc, config_file: Path | None, tooltips: bool = True) -> list
             if len(links) >= MAX_LINKS:
                 break
     return links
-
-
-def _string_values(root: Node):
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node.kind == "string" and node.parent is not None:
-            yield node
-        stack.extend(reversed([prop.value for prop in node.properties if prop.value is not None]))
-        stack.extend(reversed(node.items))
 
 
 def _existing_file(value: str, config_file: Path) -> Path | None:
