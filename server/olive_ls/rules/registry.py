@@ -44,11 +44,14 @@ ALL_RULE_MODULES = (
 class Finding:
     """One problem at one place. `fix` is data for quick fixes (see features/actions.py for the shapes)."""
 
+    # The headline: one line, at most 120 characters, what a CLI prints and an editor shows.
     message: str
     range: Range
     severity: str | None = None  # None: the rule's default
     fix: dict[str, Any] | None = None
     code: str = ""  # filled in by the engine from the rule
+    # The why and the fix, in as many sentences as they take: `check --verbose`, hover, related information.
+    detail: str | None = None
 
     @classmethod
     def at(cls, target: Node | Property, message: str, **kwargs) -> "Finding":
