@@ -12,7 +12,7 @@ from pathlib import Path
 
 from olive_ls.catalog import load_catalog
 from olive_ls.document.parse import language_for, parse_document
-from olive_ls.features.diagnostics import DiagnosticSettings, analyse
+from olive_ls.rules.engine import DiagnosticSettings, analyse
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT = [REPO / "samples" / "smollm2-135m-instruct-int4-cpu.json", REPO / "samples" / "qwen2.5-0.5b-instruct-lora-finetune.json"]

@@ -95,7 +95,7 @@ async def over_stdio(texts: dict[str, str], samples: int) -> None:
                 await asyncio.wait_for(received[uri].wait(), 60)
                 latencies.append(time.perf_counter() - t0)
             # Subtract the server's debounce: what is left is parse + rules + transport.
-            from olive_ls.server import DEBOUNCE_SECONDS
+            from olive_ls.lsp.server import DEBOUNCE_SECONDS
 
             work = [max(0.0, l - DEBOUNCE_SECONDS) for l in latencies]
             position = completion_position(text)

@@ -45,7 +45,7 @@ def _rel(arg: str) -> str:
 
 def has_check_command() -> bool:
     try:
-        from olive_ls.cli import build_parser
+        from olive_ls.cli.main import build_parser
     except Exception:
         return False
     try:

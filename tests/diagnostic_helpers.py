@@ -7,7 +7,7 @@ from pathlib import Path
 
 from olive_ls.catalog import load_catalog
 from olive_ls.document.parse import parse_document
-from olive_ls.features.diagnostics import DiagnosticSettings, analyse
+from olive_ls.rules.engine import DiagnosticSettings, analyse
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"

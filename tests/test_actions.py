@@ -15,7 +15,7 @@ from diagnostic_helpers import check
 from olive_ls.catalog import load_catalog
 from olive_ls.document.parse import parse_document
 from olive_ls.features.actions import FIX_ALL_KIND, code_actions
-from olive_ls.features.diagnostics import to_lsp
+from olive_ls.lsp.convert import to_diagnostic as to_lsp
 
 URI = "file:///work/config.json"
 CATALOG = load_catalog("0.13.0")

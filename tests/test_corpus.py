@@ -56,7 +56,7 @@ def _offending(label, text: str) -> list[str]:
 def test_accepted_config_has_no_error(label):
     path = CORPUS / "olive-recipes" / label["path"]
     errors = [f for f in check(path.read_text(), path=path) if f.severity == "error"]
-    assert errors == [], [(f.code, f.message) for f in errors]
+    assert errors == [], [(f.code, f.text) for f in errors]
 
 
 @pytest.mark.parametrize("label", [l for l in _labels() if l["olive_0_13_0"] == "reject"], ids=_ids)
@@ -67,4 +67,4 @@ def test_rejected_config_has_an_error_on_the_offending_place(label):
     assert errors, f"Olive says: {label['olive_says']}"
     expected = _offending(label, text)
     covered = [_covered(text, f) for f in errors]
-    assert any(snippet in piece for piece in covered for snippet in expected), (expected, [(f.code, f.message, c) for f, c in zip(errors, covered)])
+    assert any(snippet in piece for piece in covered for snippet in expected), (expected, [(f.code, f.text, c) for f, c in zip(errors, covered)])

@@ -366,7 +366,7 @@ def test_execution_api_is_light_to_import():
     import sys
 
     code = (
-        "import sys, olive_ls.execution, olive_ls.execution.command, olive_ls.execution.new_config\n"
+        "import sys, olive_ls.execution, olive_ls.cli.run, olive_ls.execution.new_config\n"
         "heavy = [m for m in ('olive', 'torch', 'onnxruntime', 'onnxruntime_genai', 'transformers', 'yaml')"
         " if m in sys.modules]\n"
         "assert not heavy, heavy\n"

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from olive_ls.rules.command import markdown, rule_rows
+from olive_ls.cli.rules import markdown, rule_rows
 from olive_ls.rules.registry import load_rules
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "rules.md"

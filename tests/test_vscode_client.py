@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-import olive_ls.server_commands  # noqa: F401  registers the server's commands
-from olive_ls.server import server
+import olive_ls.lsp.commands  # noqa: F401  registers the server's commands
+from olive_ls.lsp.server import server
 from olive_ls.settings import settings_from
 
 CLIENT = Path(__file__).resolve().parents[1] / "client-vscode"

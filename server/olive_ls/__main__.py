@@ -1,3 +1,3 @@
-from olive_ls.cli import main
+from olive_ls.cli.main import main
 
 raise SystemExit(main())

@@ -1,7 +1,8 @@
 """The language service: one facade over parsing, the catalog and every feature, with no LSP transport in it.
 
-`server.py` turns LSP messages into calls here; tests and the CLI can call it directly. Parsed documents are
-cached per URI and version, so a burst of requests after one edit parses once.
+`lsp/` turns LSP messages into calls here and `cli/` its subcommands, so the editor and the terminal recognise
+configs, exclude files, set severities and size limits the same way. Parsed documents are cached per URI and
+version, so a burst of requests after one edit parses once. Diagnostics are `Finding`s, the service's own type.
 """
 
 from __future__ import annotations
@@ -14,9 +15,25 @@ from lsprotocol import types
 
 from olive_ls.catalog import Catalog, load_catalog
 from olive_ls.document.parse import ParsedDocument, language_for, parse_document
-from olive_ls.features import actions, completion, diagnostics, hover, links, navigation, symbols
+from olive_ls.features import actions, completion, hover, links, navigation, symbols
+from olive_ls.model.view import is_olive_config
+from olive_ls.rules.codes import TOO_LARGE
+from olive_ls.rules.engine import DiagnosticSettings, analyse
+from olive_ls.rules.registry import Finding
 from olive_ls.settings import ServerSettings
-from olive_ls.workflow import is_olive_config
+
+# Past this size a file is not a hand-written Olive config; analysing it would only stall the editor or a CI job.
+# One limit for the editor and `olive-ls check`, said with one code (OLV007).
+MAX_ANALYSED_CHARS = 2_000_000
+
+
+def origin_range() -> types.Range:
+    origin = types.Position(line=0, character=0)
+    return types.Range(start=origin, end=origin)
+
+
+def path_to_uri(path: Path) -> str:
+    return Path(path).absolute().as_uri()
 
 
 def uri_to_path(uri: str) -> Path | None:
@@ -38,6 +55,29 @@ class OliveLanguageService:
         self.catalog = catalog or load_catalog()
         self.settings = settings or ServerSettings()
         self._documents: dict[str, _Cached] = {}
+        self._environment = None
+
+    def configure(self, settings: ServerSettings) -> None:
+        """New settings from the client or the command line; what depended on the old ones is dropped."""
+        self.settings = settings
+        self._environment = None
+
+    # --- the Python environment and the file system -------------------------------------------------------
+
+    def environment(self):
+        """What the configured Python has installed (None with environment checks off), asked once and kept."""
+        if not self.settings.environment_checks:
+            return None
+        if self._environment is None:
+            from olive_ls.environment import current_environment, environment_for
+
+            python = self.settings.python
+            self._environment = environment_for(python) if python else current_environment()
+        return self._environment
+
+    def forget_environment(self) -> None:
+        """The file system may have changed (a save, a finished run): ask again next time."""
+        self._environment = None
 
     # --- documents ----------------------------------------------------------------------------------------
 
@@ -69,17 +109,24 @@ class OliveLanguageService:
 
     # --- features -----------------------------------------------------------------------------------------
 
-    def diagnostics(self, uri: str, doc: ParsedDocument, environment=None) -> list[types.Diagnostic]:
+    @staticmethod
+    def too_large(text: str) -> bool:
+        return len(text) > MAX_ANALYSED_CHARS
+
+    def size_findings(self, uri: str, head: str, size: int | None = None) -> list[Finding]:
+        """One information for a file too large to analyse (`head`: its text, or its start), when it could be a config."""
+        if self.is_excluded(uri) or (head.lstrip()[:1] not in ("{", "") and not uri.endswith((".yaml", ".yml"))):
+            return []
+        megabytes = (size if size is not None else len(head)) / 1_000_000
+        message = f"File is {megabytes:.1f} MB: too large to analyse as an Olive config (the limit is {MAX_ANALYSED_CHARS / 1_000_000:g} MB)"
+        return [Finding(message, origin_range(), TOO_LARGE.severity, code=TOO_LARGE.code)]
+
+    def diagnostics(self, uri: str, doc: ParsedDocument) -> list[Finding]:
         if self.is_excluded(uri):
             return []
-        settings = diagnostics.DiagnosticSettings(
-            environment_checks=self.settings.environment_checks, severity_overrides=self.settings.severity_overrides
-        )
+        settings = DiagnosticSettings(environment_checks=self.settings.environment_checks, severity_overrides=self.settings.severity_overrides)
         forced = self.is_olive_config(uri, doc)
-        findings = diagnostics.analyse(
-            doc, self.catalog, file_path=uri_to_path(uri), settings=settings, environment=environment, force_olive=forced
-        )
-        return [diagnostics.to_lsp(finding) for finding in findings]
+        return analyse(doc, self.catalog, file_path=uri_to_path(uri), settings=settings, environment=self.environment(), force_olive=forced)
 
     def completion(self, uri: str, doc: ParsedDocument, position: types.Position, snippets: bool = True, markdown: bool = True) -> types.CompletionList:
         if not self.is_olive_config(uri, doc) and doc.root is not None:
@@ -95,6 +142,12 @@ class OliveLanguageService:
         if not self.is_olive_config(uri, doc):
             return []
         return actions.code_actions(doc, self.catalog, uri, params.range, params.context.diagnostics)
+
+    def migration(self, doc: ParsedDocument):
+        """The whole-config migration to this catalog's Olive (features/migration.py), as edits and the new text."""
+        from olive_ls.features import migration
+
+        return migration.plan_migration(doc, self.catalog)
 
     def document_symbols(self, uri: str, doc: ParsedDocument) -> list[types.DocumentSymbol]:
         if not self.is_olive_config(uri, doc):

@@ -21,7 +21,13 @@ async def test_reports_bad_enum_value_on_the_value(client, tmp_path):
     on_value = [d for d in found if text.splitlines()[d.range.start.line][d.range.start.character : d.range.end.character] == '"int3"']
     assert on_value, found
     assert on_value[0].severity == types.DiagnosticSeverity.Error
-    assert "int4" in on_value[0].message
+    # The headline names the value and the parameter; the allowed values are in the detail, sent as related
+    # information on the same place (both clients support it), and the code links to its section of docs/rules.md.
+    diagnostic = on_value[0]
+    assert diagnostic.message == "'int3' is not valid for 'precision' of ModelBuilder"
+    assert diagnostic.related_information and diagnostic.related_information[0].location.range == diagnostic.range
+    assert "int4" in diagnostic.related_information[0].message
+    assert diagnostic.code_description is not None and diagnostic.code_description.href.endswith(f"rules.md#{diagnostic.code.lower()}-bad-pass-value")
 
 
 async def test_plain_json_that_is_not_an_olive_config_gets_nothing(client, tmp_path):

@@ -59,7 +59,7 @@ def _family_findings(path: Path):
 @pytest.mark.parametrize("label", [l for l in _labels() if l["olive_0_13_0"] == "accept"], ids=lambda l: l["path"])
 def test_accepted_config_has_no_error_from_these_families(label):
     _, findings = _family_findings(CORPUS / "olive-recipes" / label["path"])
-    errors = [(f.code, f.message) for f in findings if f.severity == "error"]
+    errors = [(f.code, f.text) for f in findings if f.severity == "error"]
     assert errors == []
 
 

@@ -56,7 +56,7 @@ def _findings(label: dict, environment=PINNED):
 @pytest.mark.parametrize("label", [l for l in _labels() if l["olive_0_13_0"] == "accept"], ids=lambda l: l["path"])
 def test_no_error_from_these_families_on_accepted_configs(label):
     _, findings = _findings(label)
-    errors = [(f.code, f.message) for f in findings if MINE.match(f.code) and f.severity == "error"]
+    errors = [(f.code, f.text) for f in findings if MINE.match(f.code) and f.severity == "error"]
     assert errors == []
 
 
@@ -66,7 +66,7 @@ def test_python_path_rejects_are_errors_on_the_path(label):
     text, findings = _findings(label)
     hits = [f for f in findings if f.code == "OLV703" and f.severity == "error"]
     assert [text_at(text, f) for f in hits] == [f'"{path}"']
-    assert hits[0].message.startswith(f"Python path {path} does not exist")
+    assert hits[0].text.startswith(f"Python path {path} does not exist")
 
 
 @pytest.mark.parametrize("label", [l for l in _labels() if "input_value='speech_accuracy'" in l["olive_says"]], ids=lambda l: l["path"])
@@ -74,7 +74,7 @@ def test_metric_given_by_name_is_an_error_on_the_name(label):
     text, findings = _findings(label, environment=None)  # a reference rule: no environment needed
     hits = [f for f in findings if f.code == "OLV510" and f.severity == "error"]
     assert [text_at(text, f) for f in hits] == ['"speech_accuracy"']
-    assert "Invalid type" in hits[0].message
+    assert "Invalid type" in hits[0].text
 
 
 def test_hub_ids_are_hints_and_the_families_are_fast():

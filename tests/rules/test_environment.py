@@ -60,7 +60,7 @@ def with_ep(ep: str, device: str = "gpu") -> dict:
 
 def only(findings, code):
     found = find(findings, code)
-    assert len(found) == 1, [(f.code, f.message) for f in findings]
+    assert len(found) == 1, [(f.code, f.text) for f in findings]
     return found[0]
 
 
@@ -165,7 +165,7 @@ def test_ep_package_missing_blames_genai_pulling_in_cpu_onnxruntime():
     text, findings = run(with_ep("QNNExecutionProvider", "npu"), env())
     finding = only(findings, "OLV601")
     assert text_at(text, finding) == '"QNNExecutionProvider"'
-    assert "onnxruntime-qnn" in finding.message and "#1901" in finding.message
+    assert "onnxruntime-qnn" in finding.text and "#1901" in finding.text
     assert finding.severity == "warning"
     assert not find(run(with_ep("QNNExecutionProvider", "npu"), env(drop=("onnxruntime",), onnxruntime_qnn="1.22"))[1], "OLV601")
 
@@ -174,7 +174,7 @@ def test_ep_package_missing_without_genai():
     text, findings = run(with_ep("CUDAExecutionProvider"), env(drop=("onnxruntime-genai",)))
     finding = only(findings, "OLV601")
     assert text_at(text, finding) == '"CUDAExecutionProvider"'
-    assert "pip uninstall onnxruntime && pip install onnxruntime-gpu" in finding.message
+    assert "pip uninstall onnxruntime && pip install onnxruntime-gpu" in finding.text
     assert not find(run(with_ep("CUDAExecutionProvider"), env(drop=("onnxruntime",), onnxruntime_gpu="1.22"))[1], "OLV601")
     # the CPU EP comes with every flavour
     assert not find(run(with_ep("CPUExecutionProvider", "cpu"), env(drop=("onnxruntime",), onnxruntime_gpu="1.22"))[1], "OLV601")
@@ -198,7 +198,7 @@ def test_ep_of_a_python_environment_system_is_checked_in_that_environment(tmp_pa
     good_here = env(drop=("onnxruntime",), onnxruntime_qnn="1.22")  # this Python has it, the target's does not
     findings = check(text, environment=good_here, path=tmp_path / "c.json")
     finding = only(findings, "OLV601")
-    assert f"the PythonEnvironment {bin_dir}" in finding.message
+    assert f"the PythonEnvironment {bin_dir}" in finding.text
     fake.write_text('#!/bin/sh\necho \'{"python": "x", "distributions": {"onnxruntime-qnn": "1.22.0"}}\'\n')
     os.utime(fake, ns=(fake.stat().st_atime_ns, fake.stat().st_mtime_ns + 10_000_000))
     assert not find(check(text, environment=good_here, path=tmp_path / "c.json"), "OLV601")
@@ -211,8 +211,8 @@ def test_several_flavours_installed():
     text, findings = run(with_ep("CUDAExecutionProvider"), env(onnxruntime_gpu="1.22.0"))
     finding = only(findings, "OLV602")
     assert text_at(text, finding) == '"CUDAExecutionProvider"'
-    assert "onnxruntime 1.32.0, onnxruntime-gpu 1.22.0" in finding.message
-    assert "pip install onnxruntime-gpu" in finding.message
+    assert "onnxruntime 1.32.0, onnxruntime-gpu 1.22.0" in finding.text
+    assert "pip install onnxruntime-gpu" in finding.text
     assert not find(run(with_ep("CUDAExecutionProvider"), env(drop=("onnxruntime",), onnxruntime_gpu="1.22.0"))[1], "OLV602")
 
 
@@ -220,7 +220,7 @@ def test_no_onnxruntime_at_all():
     text, findings = run(copy.deepcopy(TINY), env(drop=("onnxruntime",)))
     finding = only(findings, "OLV603")
     assert text_at(text, finding) == '"systems"'
-    assert "No module named 'onnxruntime'" in finding.message
+    assert "No module named 'onnxruntime'" in finding.text
     assert not find(run(copy.deepcopy(TINY), env())[1], "OLV603")
 
 
@@ -231,7 +231,7 @@ def test_model_builder_without_genai():
     text, findings = run(copy.deepcopy(TINY), env(drop=("onnxruntime-genai",)))
     finding = only(findings, "OLV604")
     assert text_at(text, finding) == '"ModelBuilder"'
-    assert "onnxruntime-genai>=0.9,<0.15" in finding.message
+    assert "onnxruntime-genai>=0.9,<0.15" in finding.text
     assert not find(run(copy.deepcopy(TINY), env(drop=("onnxruntime-genai",), onnxruntime_genai_cuda="0.14.1"))[1], "OLV604")
 
 
@@ -248,8 +248,8 @@ def test_genai_version_outside_what_model_builder_works_with(version, said):
     text, findings = run(copy.deepcopy(TINY), env(onnxruntime_genai=version))
     finding = only(findings, "OLV605")
     assert text_at(text, finding) == '"ModelBuilder"'
-    assert said in finding.message
-    assert f"onnxruntime-genai {version}" in finding.message
+    assert said in finding.text
+    assert f"onnxruntime-genai {version}" in finding.text
 
 
 def test_genai_in_range_is_clean_and_no_model_builder_no_finding():
@@ -274,7 +274,7 @@ def test_pydantic_214_with_an_evaluator():
     text, findings = run(evaluated(), env(pydantic="2.14.4"))
     finding = only(findings, "OLV606")
     assert text_at(text, finding) == '"e"'
-    assert "'NoneType' object has no attribute 'lower'" in finding.message and 'pydantic<2.14' in finding.message
+    assert "'NoneType' object has no attribute 'lower'" in finding.text and 'pydantic<2.14' in finding.text
     assert not find(run(evaluated(), env())[1], "OLV606")
     assert not find(run(copy.deepcopy(TINY), env(pydantic="2.14.4"))[1], "OLV606")  # no evaluator: no crash
 
@@ -293,9 +293,9 @@ def test_pass_extras_missing():
     text, findings = run(lora(), env(accelerate="0.20.0"))
     finding = only(findings, "OLV607")
     assert text_at(text, finding) == '"LoRA"'
-    assert 'pip install "olive-ai[lora]==0.13.0"' in finding.message
-    assert "peft" in finding.message and "scipy" in finding.message
-    assert "accelerate (0.20.0 installed, needs >=0.30.0)" in finding.message
+    assert 'pip install "olive-ai[lora]==0.13.0"' in finding.text
+    assert "peft" in finding.text and "scipy" in finding.text
+    assert "accelerate (0.20.0 installed, needs >=0.30.0)" in finding.text
     assert not find(run(lora(), env(accelerate="1.2.0", peft="0.14", scipy="1.15"))[1], "OLV607")
 
 
@@ -305,7 +305,7 @@ def test_pass_extras_same_packages_said_once_in_full():
     config["passes"] = {"a": {"type": "OpenVINOOptimumConversion"}, "b": {"type": "OpenVINOIoUpdate"}}
     findings = find(run(config, env())[1], "OLV607")
     assert len(findings) == 2
-    assert "pip install" in findings[0].message and "same missing packages as OpenVINOOptimumConversion" in findings[1].message
+    assert "pip install" in findings[0].text and "same missing packages as OpenVINOOptimumConversion" in findings[1].text
 
 
 # --- OLV608 / OLV600 ----------------------------------------------------------------------------------------------
@@ -314,9 +314,9 @@ def test_pass_extras_same_packages_said_once_in_full():
 def test_olive_not_installed_or_other_version():
     findings = run(copy.deepcopy(TINY), env(drop=("olive-ai",)))[1]
     finding = only(findings, "OLV608")
-    assert finding.severity == "information" and "`olive run` will not work here" in finding.message
+    assert finding.severity == "information" and "`olive run` will not work here" in finding.text
     finding = only(run(copy.deepcopy(TINY), env(olive_ai="0.12.0"))[1], "OLV608")
-    assert finding.severity == "warning" and "olive-ai 0.12.0 is installed" in finding.message
+    assert finding.severity == "warning" and "olive-ai 0.12.0 is installed" in finding.text
     assert not find(run(copy.deepcopy(TINY), env())[1], "OLV608")
 
 
@@ -324,7 +324,7 @@ def test_uninspectable_environment_says_so_and_checks_nothing():
     broken = Environment(python="/x/python", error="could not inspect python /x/python: timed out")
     findings = env_findings(run(copy.deepcopy(TINY), broken)[1])
     assert [f.code for f in findings] == ["OLV600"]
-    assert "timed out" in findings[0].message
+    assert "timed out" in findings[0].text
 
 
 def test_a_working_environment_is_clean_and_rules_are_off_without_environment_checks():
@@ -341,6 +341,6 @@ def test_current_environment_against_a_real_config():
     findings = env_findings(run(copy.deepcopy(TINY), e)[1])
     # whatever is installed, the rules run and say only true, specific things
     for finding in findings:
-        assert finding.code in ENV_CODES and finding.message
+        assert finding.code in ENV_CODES and finding.text
     if e.version("olive-ai") == "0.13.0" and e.version("onnxruntime-genai") == "0.14.1":
         assert not find(findings, "OLV604") and not find(findings, "OLV605") and not find(findings, "OLV608")

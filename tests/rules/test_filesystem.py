@@ -39,7 +39,7 @@ def model(model_path, type_="HfModel", **more) -> dict:
 
 def only(findings, code):
     found = find(findings, code)
-    assert len(found) == 1, [(f.code, f.message) for f in findings]
+    assert len(found) == 1, [(f.code, f.text) for f in findings]
     return found[0]
 
 
@@ -51,8 +51,8 @@ def test_local_looking_hf_path_that_does_not_exist_is_an_error(tmp_path):
     finding = only(findings, "OLV701")
     assert finding.severity == "error"
     assert text_at(text, finding) == '"./phi-3-local"'
-    assert "HFValidationError: Repo id must use alphanumeric chars" in finding.message
-    assert str(tmp_path) in finding.message  # says where it looked
+    assert "HFValidationError: Repo id must use alphanumeric chars" in finding.text
+    assert str(tmp_path) in finding.text  # says where it looked
     (tmp_path / "phi-3-local").mkdir(parents=True)
     assert not find(run(tmp_path, model("./phi-3-local"))[1], "OLV701")
 
@@ -60,7 +60,7 @@ def test_local_looking_hf_path_that_does_not_exist_is_an_error(tmp_path):
 def test_path_with_several_slashes_gets_the_namespace_message(tmp_path):
     text, findings = run(tmp_path, model("build/models/phi"))
     finding = only(findings, "OLV701")
-    assert "Repo id must be in the form 'repo_name' or 'namespace/repo_name'" in finding.message
+    assert "Repo id must be in the form 'repo_name' or 'namespace/repo_name'" in finding.text
 
 
 def test_hub_id_is_only_a_hint_about_the_network(tmp_path):
@@ -68,7 +68,7 @@ def test_hub_id_is_only_a_hint_about_the_network(tmp_path):
     finding = only(findings, "OLV701")
     assert finding.severity == "information"
     assert text_at(text, finding) == '"microsoft/Phi-3-mini-4k-instruct"'
-    assert "network" in finding.message and "HF_HUB_OFFLINE" in finding.message
+    assert "network" in finding.text and "HF_HUB_OFFLINE" in finding.text
 
 
 def test_relative_path_found_from_a_parent_folder(tmp_path):
@@ -116,7 +116,7 @@ def test_custom_code_without_trust_remote_code(tmp_path):
     finding = only(findings, "OLV702")
     assert finding.severity == "warning"
     assert text_at(text, finding) == '"my-model"'
-    assert "trust_remote_code=True" in finding.message
+    assert "trust_remote_code=True" in finding.text
     assert finding.fix["set_value"] == {"path": ["input_model", "load_kwargs", "trust_remote_code"], "value": True}
     assert not find(run(tmp_path, model("my-model", load_kwargs={"trust_remote_code": True}))[1], "OLV702")
     finding = only(run(tmp_path, model("my-model", load_kwargs={"trust_remote_code": False}))[1], "OLV702")
@@ -150,14 +150,14 @@ def test_python_environment_path_that_does_not_exist(tmp_path):
     finding = only(findings, "OLV703")
     assert finding.severity == "error"
     assert text_at(text, finding) == '"/path/to/qnn/env/bin"'
-    assert finding.message.startswith("Python path /path/to/qnn/env/bin does not exist")
+    assert finding.text.startswith("Python path /path/to/qnn/env/bin does not exist")
 
 
 def test_python_environment_without_python_and_with_python(tmp_path):
     bin_dir = tmp_path / "venv" / "bin"
     bin_dir.mkdir(parents=True)
     text, findings = run(tmp_path, python_env(str(bin_dir)))
-    assert only(findings, "OLV703").message.startswith(f"Python executable not found in the path {bin_dir}")
+    assert only(findings, "OLV703").text.startswith(f"Python executable not found in the path {bin_dir}")
     python = bin_dir / "python"
     python.write_text("#!/bin/sh\n")
     python.chmod(python.stat().st_mode | stat.S_IEXEC)
@@ -170,7 +170,7 @@ def test_python_environment_without_path_and_docker_host(tmp_path):
     text, findings = run(tmp_path, config)
     finding = only(findings, "OLV703")
     assert text_at(text, finding) == '"qnn_system"'
-    assert "python_environment_path is required" in finding.message
+    assert "python_environment_path is required" in finding.text
     # Olive skips the check when the engine's host is a Docker system
     docker = python_env("/nope/bin")
     docker["systems"]["docker"] = {"type": "Docker", "build_context_path": "."}
@@ -189,7 +189,7 @@ def test_missing_scripts(tmp_path):
     found = {text_at(text, f): f for f in find(findings, "OLV704")}
     assert set(found) == {'"data_utils.py"', '"olive_ls_test_scripts"', '"loader.py"'}
     assert found['"data_utils.py"'].severity == "error"  # imported while Olive validates the config
-    assert "doesn't exist" in found['"data_utils.py"'].message
+    assert "doesn't exist" in found['"data_utils.py"'].text
     assert found['"loader.py"'].severity == "warning"  # used only when the model is loaded
     (tmp_path / "data_utils.py").write_text("")
     (tmp_path / "olive_ls_test_scripts").mkdir()
@@ -204,7 +204,7 @@ def test_missing_scripts(tmp_path):
 def test_unsupported_file_suffix(tmp_path, name, hint):
     text, findings = run(tmp_path, copy.deepcopy(TINY), name=name)
     finding = only(findings, "OLV705")
-    assert f"Unsupported file type: {Path(name).suffix}" in finding.message and hint in finding.message
+    assert f"Unsupported file type: {Path(name).suffix}" in finding.text and hint in finding.text
     assert text_at(text, finding) == '"systems"'
 
 
@@ -232,7 +232,7 @@ def test_half_typed_configs_never_break_the_rules(tmp_path):
     from olive_ls.catalog import load_catalog
     from olive_ls.document.parse import parse_document
     from olive_ls.rules.registry import RuleContext, load_rules
-    from olive_ls.workflow import build_view
+    from olive_ls.model.view import build_view
 
     environments = [
         Environment(python="p", distributions={}),

@@ -54,12 +54,12 @@ def tiny(**changes) -> dict:
 
 def only(findings, code):
     found = find(findings, code)
-    assert len(found) == 1, [(f.code, f.message) for f in findings]
+    assert len(found) == 1, [(f.code, f.text) for f in findings]
     return found[0]
 
 
 def family(findings):
-    return [(f.code, f.message) for f in findings if f.code.startswith("OLV2")]
+    return [(f.code, f.text) for f in findings if f.code.startswith("OLV2")]
 
 
 def test_tiny_config_is_clean():
@@ -74,12 +74,12 @@ def test_tutorial_config_gets_a_migration_hint_on_each_old_key():
     text, findings = run(copy.deepcopy(TUTORIAL))
     model = only(findings, "OLV201")
     assert text_at(text, model) == '"hf_config"'
-    assert "TypeError: PyTorchModelHandler.__init__() got an unexpected keyword argument 'hf_config'" in model.message
-    assert '{"type": "HfModel", "model_path": "Qwen/Qwen2.5-0.5B-Instruct", "task": "text-generation"}' in model.message
+    assert "TypeError: PyTorchModelHandler.__init__() got an unexpected keyword argument 'hf_config'" in model.text
+    assert '{"type": "HfModel", "model_path": "Qwen/Qwen2.5-0.5B-Instruct", "task": "text-generation"}' in model.text
     assert model.fix == MIGRATE
     search = only(findings, "OLV202")
     assert text_at(text, search) == '"search_algorithm"'
-    assert "KeyError: None" in search.message and "sampler" in search.message
+    assert "KeyError: None" in search.text and "sampler" in search.text
     assert search.fix == {"title": "Rename to 'sampler'", "replace_key": ["sampler"]}
 
 
@@ -99,15 +99,15 @@ def test_hf_model_with_model_name_gets_a_rename():
     by_text = {text_at(text, f): f for f in find(findings, "OLV201")}
     assert by_text['"model_name"'].fix == {"title": "Rename to 'model_path'", "replace_key": ["model_path"]}
     assert by_text['"model_loading_args"'].fix == {"title": "Rename to 'load_kwargs'", "replace_key": ["load_kwargs"]}
-    assert "HfModelHandler.__init__() got an unexpected keyword argument 'model_name'" in by_text['"model_name"'].message
-    assert '"load_kwargs": {"trust_remote_code": true}' in by_text['"model_name"'].message
+    assert "HfModelHandler.__init__() got an unexpected keyword argument 'model_name'" in by_text['"model_name"'].text
+    assert '"load_kwargs": {"trust_remote_code": true}' in by_text['"model_name"'].text
 
 
 def test_pytorch_model_for_a_hub_model_without_loader():
     text, findings = run(tiny(input_model={"type": "PyTorchModel", "model_path": "microsoft/phi-2"}))
     finding = only(findings, "OLV201")
     assert text_at(text, finding) == '"PyTorchModel"'
-    assert "model_loader is required for PyTorchModelHandler" in finding.message
+    assert "model_loader is required for PyTorchModelHandler" in finding.text
     assert finding.fix == {"title": "Replace with", "replace_value": ["HfModel"]}
     _, fine = run(tiny(input_model={"type": "PyTorchModel", "model_path": "m.pt", "model_script": "s.py", "model_loader": "load"}))
     assert find(fine, "OLV201") == []
@@ -153,7 +153,7 @@ def test_leftover_old_key_next_to_sampler_is_a_warning():
     text, findings = run(tiny(search_strategy={"execution_order": "joint", "sampler": "tpe", "num_samples": 5}))
     finding = only(findings, "OLV202")
     assert finding.severity == "warning"
-    assert "exhaustive" in finding.message
+    assert "exhaustive" in finding.text
     _, fixed = run(tiny(search_strategy={"execution_order": "joint", "sampler": "tpe", "max_samples": 5}))
     assert find(fixed, "OLV202") == []
 
@@ -167,8 +167,8 @@ def test_engine_execution_providers():
     text, findings = run(config)
     finding = only(findings, "OLV203")
     assert text_at(text, finding) == '"execution_providers"'
-    assert "engine.execution_providers  Extra inputs are not permitted" in finding.message
-    assert '"execution_providers": ["CUDAExecutionProvider"]' in finding.message
+    assert "engine.execution_providers  Extra inputs are not permitted" in finding.text
+    assert '"execution_providers": ["CUDAExecutionProvider"]' in finding.text
     assert finding.fix == MIGRATE
     _, fixed = run(tiny())
     assert find(fixed, "OLV203") == []
@@ -180,8 +180,8 @@ def test_string_accelerators():
     text, findings = run(config)
     finding = only(findings, "OLV204")
     assert text_at(text, finding) == '"gpu"'
-    assert "Input should be a valid dictionary or instance of AcceleratorConfig" in finding.message
-    assert '{"device": "gpu", "execution_providers": ["CUDAExecutionProvider"]}' in finding.message
+    assert "Input should be a valid dictionary or instance of AcceleratorConfig" in finding.text
+    assert '{"device": "gpu", "execution_providers": ["CUDAExecutionProvider"]}' in finding.text
 
 
 # --- OLV205, OLV206 -------------------------------------------------------------------------------------------------
@@ -193,7 +193,7 @@ def test_removed_engine_and_top_level_keys():
     text, findings = run(config)
     found = {text_at(text, f): f for f in find(findings, "OLV205")}
     assert set(found) == {'"azureml_client"', '"pass_flows"', '"workflow_host"'}
-    assert "engine.azureml_client  Extra inputs are not permitted" in found['"azureml_client"'].message
+    assert "engine.azureml_client  Extra inputs are not permitted" in found['"azureml_client"'].text
     assert found['"azureml_client"'].fix == {"title": "Remove 'azureml_client'", "delete_property": True}
     assert found['"pass_flows"'].fix == MIGRATE
 
@@ -206,7 +206,7 @@ def test_removed_system_types():
     found = {text_at(text, f): f for f in find(findings, "OLV206")}
     assert set(found) == {'"IsolatedORT"', '"AzureML"'}
     assert found['"IsolatedORT"'].fix == {"title": "Replace with 'PythonEnvironment'", "replace_value": ["PythonEnvironment"]}
-    assert "Input should be 'Docker', 'LocalSystem' or 'PythonEnvironment'" in found['"AzureML"'].message
+    assert "Input should be 'Docker', 'LocalSystem' or 'PythonEnvironment'" in found['"AzureML"'].text
 
 
 # --- OLV207 -------------------------------------------------------------------------------------------------------
@@ -220,9 +220,9 @@ def test_renamed_pass_types():
     text, findings = run(config)
     found = {text_at(text, f): f for f in find(findings, "OLV207")}
     assert found['"OrtPerfTuning"'].fix == {"title": "Replace with 'OrtSessionParamsTuning'", "replace_value": ["OrtSessionParamsTuning"]}
-    assert "Package configuration for pass of type 'ortperftuning' not found" in found['"OrtPerfTuning"'].message
+    assert "Package configuration for pass of type 'ortperftuning' not found" in found['"OrtPerfTuning"'].text
     assert found['"GenAIModelExporter"'].fix["replace_value"] == ["ModelBuilder"]
-    assert "no direct successor" in found['"InsertBeamSearch"'].message
+    assert "no direct successor" in found['"InsertBeamSearch"'].text
     assert find(findings, "OLV301") == []  # the unknown-type rule leaves these to OLV207
 
 
@@ -234,7 +234,7 @@ def test_schema_key():
     text, findings = run(config)
     finding = only(findings, "OLV208")
     assert text_at(text, finding) == '"$schema"'
-    assert "engine.$schema  Extra inputs are not permitted" in finding.message
+    assert "engine.$schema  Extra inputs are not permitted" in finding.text
     assert finding.fix == {"title": 'Remove "$schema"', "delete_property": True}
 
 
@@ -253,7 +253,7 @@ def test_old_pass_keys_are_warnings():
     found = {text_at(text, f): f for f in find(findings, "OLV209")}
     assert set(found) == {'"disable_search"', '"clean_run_cache"'}
     assert all(f.severity == "warning" for f in found.values())
-    assert "Keys {'disable_search'} are not part of ModelBuilderConfig. Ignoring them." in found['"disable_search"'].message
+    assert "Keys {'disable_search'} are not part of ModelBuilderConfig. Ignoring them." in found['"disable_search"'].text
     assert find(findings, "OLV302") == []  # not reported twice as unknown parameters
 
 
@@ -269,7 +269,7 @@ HALF_TYPED = [
 
 
 def test_half_typed_configs_do_not_break_the_rules(caplog):
-    caplog.set_level("ERROR", logger="olive_ls.features.diagnostics")
+    caplog.set_level("ERROR", logger="olive_ls.rules.engine")
     for text in HALF_TYPED:
         check(text)
         check(text.replace('"', ""), language="yaml")

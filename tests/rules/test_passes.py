@@ -28,12 +28,12 @@ def with_passes(passes: dict, **changes) -> dict:
 
 def only(findings, code):
     found = find(findings, code)
-    assert len(found) == 1, [(f.code, f.message) for f in findings]
+    assert len(found) == 1, [(f.code, f.text) for f in findings]
     return found[0]
 
 
 def family(findings):
-    return [(f.code, f.message) for f in findings if f.code.startswith("OLV3")]
+    return [(f.code, f.text) for f in findings if f.code.startswith("OLV3")]
 
 
 BUILDER = {"type": "ModelBuilder", "precision": "int4"}
@@ -52,7 +52,7 @@ def test_misspelled_pass_type():
     text, findings = run(with_passes({"b": BUILDER, "q": {"type": "OnnxDynamicQuantisation"}}))
     finding = only(findings, "OLV301")
     assert text_at(text, finding) == '"OnnxDynamicQuantisation"'
-    assert "Package configuration for pass of type 'onnxdynamicquantisation' not found" in finding.message
+    assert "Package configuration for pass of type 'onnxdynamicquantisation' not found" in finding.text
     assert finding.fix["replace_value"][0] == "OnnxDynamicQuantization"
     _, fixed = run(with_passes({"b": BUILDER, "q": {"type": "onnxdynamicquantization"}}))  # any case is fine
     assert find(fixed, "OLV301") == []
@@ -61,7 +61,7 @@ def test_misspelled_pass_type():
 def test_pass_type_from_a_newer_release():
     text, findings = run(with_passes({"q": {"type": "QuarkQuantizationVitisAI"}}))
     finding = only(findings, "OLV301")
-    assert "newer Olive release" in finding.message
+    assert "newer Olive release" in finding.text
     assert "QuarkQuantization" in finding.fix["replace_value"]
 
 
@@ -79,7 +79,7 @@ def test_misspelled_parameter_flat_and_nested():
     text, findings = run(with_passes(passes))
     finding = only(findings, "OLV302")
     assert text_at(text, finding) == '"int4_blocksize"'
-    assert "Keys {'int4_blocksize'} are not part of ModelBuilderConfig. Ignoring them." in finding.message
+    assert "Keys {'int4_blocksize'} are not part of ModelBuilderConfig. Ignoring them." in finding.text
     assert finding.fix["replace_key"][0] == "int4_block_size"
     _, findings = run(with_passes({"b": {"type": "ModelBuilder", "config": {"precision": "int4", "int4_blocksize": 32}}}))
     assert len(find(findings, "OLV302")) == 1
@@ -100,7 +100,7 @@ def test_missing_required_parameter_flat_and_nested():
     text, findings = run(with_passes({"builder": {"type": "ModelBuilder"}}))
     finding = only(findings, "OLV303")
     assert text_at(text, finding) == '"builder"'
-    assert "ModelBuilderConfig / precision / Field required" in finding.message
+    assert "ModelBuilderConfig / precision / Field required" in finding.text
     assert finding.fix == {"title": "Add 'precision'", "add_keys": ["precision"], "object_path": ["passes", "builder"]}
     text, findings = run(with_passes({"builder": {"type": "ModelBuilder", "config": {"int4_block_size": 32}}}))
     finding = only(findings, "OLV303")
@@ -123,9 +123,9 @@ def test_value_outside_enum_and_wrong_type():
     text, findings = run(with_passes(passes))
     found = {text_at(text, f): f for f in find(findings, "OLV304")}
     assert set(found) == {'"int3"', "48", '"x"'}
-    assert "16, 32, 64, 128, 256" in found["48"].message
+    assert "16, 32, 64, 128, 256" in found["48"].text
     assert "int4" in found['"int3"'].fix["replace_value"]
-    assert "a list" in found['"x"'].message
+    assert "a list" in found['"x"'].text
     passes = {"b": {"type": "ModelBuilder", "precision": "int4", "int4_block_size": 64}, "c": {"type": "GraphSurgeries", "surgeries": []}}
     _, fixed = run(with_passes(passes))
     assert find(fixed, "OLV304") == []
@@ -140,7 +140,7 @@ def test_nested_value_is_reported_where_it_is():
     text, findings = run(with_passes({"b": BUILDER, "d": {"type": "DynamicToFixedShape", "dim_param": ["batch"], "dim_value": ["one"]}}))
     finding = only(findings, "OLV304")
     assert text_at(text, finding) == '"one"'
-    assert "'dim_value[0]' of DynamicToFixedShape should be an integer" in finding.message
+    assert "'dim_value[0]' of DynamicToFixedShape should be an integer" in finding.text
 
 
 def test_values_pydantic_accepts_are_not_reported():
@@ -156,7 +156,7 @@ def test_values_pydantic_accepts_are_not_reported():
 def test_required_parameter_cannot_be_default_value():
     text, findings = run(with_passes({"b": {"type": "ModelBuilder", "precision": "DEFAULT_VALUE"}}))
     finding = only(findings, "OLV304")
-    assert "precision is required and cannot be set to DEFAULT_VALUE" in finding.message
+    assert "precision is required and cannot be set to DEFAULT_VALUE" in finding.text
 
 
 # --- OLV305, OLV306 -------------------------------------------------------------------------------------------------
@@ -166,7 +166,7 @@ def test_onnx_pass_on_hf_model_without_conversion():
     text, findings = run(with_passes({"q": {"type": "OnnxDynamicQuantization"}, "b": BUILDER}))
     finding = only(findings, "OLV305")
     assert text_at(text, finding) == '"OnnxDynamicQuantization"'
-    assert "IsADirectoryError" in finding.message
+    assert "IsADirectoryError" in finding.text
     _, fixed = run(with_passes({"b": BUILDER, "q": {"type": "OnnxDynamicQuantization"}}))
     assert find(fixed, "OLV305") == []
 
@@ -190,7 +190,7 @@ def test_model_builder_after_conversion_or_on_onnx_input():
     text, findings = run(with_passes({"c": {"type": "OnnxConversion"}, "b": BUILDER}))
     finding = only(findings, "OLV306")
     assert text_at(text, finding) == '"ModelBuilder"'
-    assert "model building is available only with HfModel as input." in finding.message
+    assert "model building is available only with HfModel as input." in finding.text
     _, findings = run(with_passes({"b": BUILDER}, input_model=ONNX_INPUT))
     assert len(find(findings, "OLV306")) == 1
     _, fixed = run(with_passes({"b": {**BUILDER, "metadata_only": True}}, input_model=ONNX_INPUT))
@@ -201,7 +201,7 @@ def test_metadata_only_on_hf_model():
     text, findings = run(with_passes({"b": {**BUILDER, "metadata_only": True}}))
     finding = only(findings, "OLV306")
     assert text_at(text, finding) == "true"
-    assert "metadata_only option is available only with ONNXModel as input." in finding.message
+    assert "metadata_only option is available only with ONNXModel as input." in finding.text
 
 
 # --- OLV307 -------------------------------------------------------------------------------------------------------
@@ -212,7 +212,7 @@ def test_parameter_flat_and_nested():
     finding = only(findings, "OLV307")
     assert text_at(text, finding) == '"precision"'
     assert finding.severity == "warning"
-    assert "field 'precision' is already defined in 'config'. Ignoring." in finding.message
+    assert "field 'precision' is already defined in 'config'. Ignoring." in finding.text
     # the flat one is the one dropped: the finding is on the first (flat) occurrence
     nested_line = next(i for i, line in enumerate(text.splitlines()) if '"precision": "int4"' in line)
     assert finding.range.start.line < nested_line
@@ -228,7 +228,7 @@ def test_searchable_values_without_search():
     text, findings = run(with_passes(passes))
     finding = only(findings, "OLV308")
     assert text_at(text, finding) == '"SEARCHABLE_VALUES"'
-    assert "You cannot disable search for modelbuilder and set {'int4_block_size'} to SEARCHABLE_VALUES" in finding.message
+    assert "You cannot disable search for modelbuilder and set {'int4_block_size'} to SEARCHABLE_VALUES" in finding.text
     _, fixed = run(with_passes(passes, search_strategy={"execution_order": "joint", "sampler": "tpe"}))
     assert find(fixed, "OLV308") == []
     _, off = run(with_passes(passes, search_strategy=False))
@@ -244,7 +244,7 @@ def test_passes_as_a_list():
     text, findings = run(config)
     finding = only(findings, "OLV309")
     assert text.splitlines()[finding.range.start.line][finding.range.start.character] == "["
-    assert "'list' object has no attribute 'items'" in finding.message
+    assert "'list' object has no attribute 'items'" in finding.text
     assert find(findings, "OLV101") == []  # the generic schema finding at the same place is replaced
 
 
@@ -262,7 +262,7 @@ HALF_TYPED = [
 
 
 def test_half_typed_configs_do_not_break_the_rules(caplog):
-    caplog.set_level("ERROR", logger="olive_ls.features.diagnostics")
+    caplog.set_level("ERROR", logger="olive_ls.rules.engine")
     for text in HALF_TYPED:
         check(text)
         check(text.replace('"', ""), language="yaml")

@@ -31,7 +31,7 @@ LATENCY = {"name": "latency", "type": "latency", "sub_types": [{"name": "avg"}]}
 
 def only(findings, code):
     found = find(findings, code)
-    assert len(found) == 1, [(f.code, f.message) for f in findings]
+    assert len(found) == 1, [(f.code, f.text) for f in findings]
     return found[0]
 
 
@@ -43,10 +43,10 @@ def test_unknown_host_is_reported_on_the_value_with_a_suggestion():
     finding = only(findings, "OLV501")
     assert text_at(text, finding) == '"local_sytem"'
     assert finding.severity == "error"
-    assert "local_sytem not found in {'local_system': ...}" in finding.message
+    assert "local_sytem not found in {'local_system': ...}" in finding.text
     assert finding.fix == {"title": "Replace with", "replace_value": ["local_system"]}
     # only the root cause: nothing about the engine or passes cascade
-    assert "Invalid engine" not in " ".join(f.message for f in findings)
+    assert "Invalid engine" not in " ".join(f.text for f in findings)
 
 
 def test_target_in_engine_and_pass_host_are_checked():
@@ -63,7 +63,7 @@ def test_host_without_systems_section():
     del config["systems"]
     text, findings = run(config)
     assert [text_at(text, f) for f in find(findings, "OLV501")] == ['"local_system"', '"local_system"']
-    assert "not found in {}" in find(findings, "OLV501")[0].message
+    assert "not found in {}" in find(findings, "OLV501")[0].text
 
 
 def test_resolving_system_names_are_clean():
@@ -102,7 +102,7 @@ def test_unknown_pass_evaluator_and_pass_evaluator_by_name():
     assert not find(findings, "OLV502")
     finding = only(findings, "OLV514")
     assert text_at(text, finding) == '"common"'
-    assert "AttributeError: 'str' object has no attribute 'get'" in finding.message
+    assert "AttributeError: 'str' object has no attribute 'get'" in finding.text
     # the fix it suggests: the engine-level evaluator
     del config["passes"]["builder"]["evaluator"]
     config["evaluator"] = "common"
@@ -125,7 +125,7 @@ def test_unknown_data_config_in_pass_param():
     text, findings = run(static_quant(data_config="calb"))
     finding = only(findings, "OLV503")
     assert text_at(text, finding) == '"calb"'
-    assert "calb not found in {'calib': ...}" in finding.message
+    assert "calb not found in {'calib': ...}" in finding.text
     assert finding.fix["replace_value"] == ["calib"]
     assert not find(run(static_quant(data_config="calib"))[1], "OLV503")
 
@@ -146,7 +146,7 @@ def test_inline_data_config_is_a_warning():
     start = finding.range.start
     line = text.splitlines()[start.line]
     assert line[start.character] == "{" and line.strip().startswith('"data_config"')
-    assert "Inline data configs are not supported" in finding.message
+    assert "Inline data configs are not supported" in finding.text
     assert not find(run(static_quant(data_config="calib"))[1], "OLV504")
 
 
@@ -159,7 +159,7 @@ def test_duplicate_data_config_name():
     text, findings = run(config)
     finding = only(findings, "OLV505")
     assert text_at(text, finding) == '"calib"'
-    assert "Data config name calib is duplicated" in finding.message
+    assert "Data config name calib is duplicated" in finding.text
     # it is the second one
     second_line = [i for i, line in enumerate(text.splitlines()) if '"name": "calib"' in line][1]
     assert finding.range.start.line == second_line
@@ -173,7 +173,7 @@ def test_invalid_data_config_name():
     text, findings = run(config)
     finding = only(findings, "OLV506")
     assert text_at(text, finding) == '"speech_commands_v0.02"'
-    assert "should only contain letters, numbers and underscore" in finding.message
+    assert "should only contain letters, numbers and underscore" in finding.text
     assert finding.fix["replace_value"] == ["speech_commands_v0_02"]
     config["data_configs"][0]["name"] = config["passes"]["sq"]["data_config"] = "speech_commands_v0_02"
     assert not find(run(config)[1], "OLV506")
@@ -205,7 +205,7 @@ def test_search_without_evaluator():
     text, findings = run(tiny(search_strategy={"execution_order": "joint", "sampler": "tpe"}))
     finding = only(findings, "OLV507")
     assert text_at(text, finding) == '"search_strategy"'
-    assert "Can't search without a valid evaluator config" in finding.message
+    assert "Can't search without a valid evaluator config" in finding.text
     text, findings = run(tiny(engine={"search_strategy": True}))
     assert text_at(text, only(findings, "OLV507")) == '"search_strategy"'
     # off, or with the engine's evaluator: fine
@@ -228,13 +228,13 @@ def test_unknown_sampler_and_missing_sampler():
     text, findings = run(tiny(search_strategy={"execution_order": "joint", "sampler": "bayes"}, **base))
     finding = only(findings, "OLV511")
     assert text_at(text, finding) == '"bayes"'
-    assert "Unknown sampler: bayes" in finding.message
+    assert "Unknown sampler: bayes" in finding.text
     text, findings = run(tiny(search_strategy={"execution_order": "joint", "sampler": "exhaustive"}, **base))
     assert only(findings, "OLV511").fix["replace_value"] == ["sequential"]
     text, findings = run(tiny(search_strategy={"execution_order": "joint"}, **base))
     finding = only(findings, "OLV511")
     assert text_at(text, finding) == '"search_strategy"'
-    assert "KeyError: None" in finding.message
+    assert "KeyError: None" in finding.text
     assert not find(run(tiny(search_strategy={"execution_order": "joint", "sampler": "tpe"}, **base))[1], "OLV511")
 
 
@@ -246,7 +246,7 @@ def test_data_required_pass_without_data():
     text, findings = run(config)
     finding = only(findings, "OLV508")
     assert text_at(text, finding) == '"OnnxStaticQuantization"'
-    assert '"data_config": "calib"' in finding.message
+    assert '"data_config": "calib"' in finding.text
     assert not find(run(static_quant(data_config="calib"))[1], "OLV508")
 
 
@@ -264,7 +264,7 @@ def test_llm_latency_without_data_config():
     text, findings = run(config)
     finding = only(findings, "OLV509")
     assert text_at(text, finding) == '"latency"'
-    assert "Model input shapes are not static" in finding.message
+    assert "Model input shapes are not static" in finding.text
     assert finding.fix["add_data_config"] == {"name": "dummy", "type": "TransformersTokenDummyDataContainer"}
     assert finding.fix["metric_path"] == ["evaluators", "e", "metrics", 0]
     fixed = copy.deepcopy(config)
@@ -297,7 +297,7 @@ def test_unknown_metric_type_and_sub_type():
     text, findings = run(config)
     finding = only(findings, "OLV510")
     assert text_at(text, finding) == '"average"'
-    assert "sub_type average is not in ['AVG', 'MAX'" in finding.message
+    assert "sub_type average is not in ['AVG', 'MAX'" in finding.text
     config["evaluators"]["e"]["metrics"][0]["sub_types"] = [{"name": "avg"}, {"name": "p90"}]
     assert not find(run(config)[1], "OLV510")
 
@@ -315,7 +315,7 @@ def test_metric_given_by_name_is_an_error_on_the_name():
     text, findings = run(config)
     finding = only(findings, "OLV510")
     assert text_at(text, finding) == '"speech_accuracy"'
-    assert "Invalid type" in finding.message
+    assert "Invalid type" in finding.text
 
 
 # --- OLV513 -------------------------------------------------------------------------------------------------------
@@ -327,7 +327,7 @@ def test_unknown_evaluator_type():
     text, findings = run(config)
     finding = only(findings, "OLV513")
     assert text_at(text, finding) == '"OnnxEvaluatr"'
-    assert "Invalid/unknown evaluator type: OnnxEvaluatr" in finding.message
+    assert "Invalid/unknown evaluator type: OnnxEvaluatr" in finding.text
     assert "OnnxEvaluator" in finding.fix["replace_value"]
     config["evaluators"]["e"]["type"] = "OnnxEvaluator"
     assert not find(run(config)[1], "OLV513")
@@ -357,7 +357,7 @@ def test_half_typed_configs_never_break_the_rules():
         from olive_ls.catalog import load_catalog
         from olive_ls.document.parse import parse_document
         from olive_ls.rules.registry import RuleContext
-        from olive_ls.workflow import build_view
+        from olive_ls.model.view import build_view
 
         doc = parse_document(text, language)
         if doc.root is None or not doc.root.is_object:

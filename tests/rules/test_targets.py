@@ -31,12 +31,12 @@ def with_accelerator(accelerator, passes=None, **changes) -> dict:
 
 def only(findings, code):
     found = find(findings, code)
-    assert len(found) == 1, [(f.code, f.message) for f in findings]
+    assert len(found) == 1, [(f.code, f.text) for f in findings]
     return found[0]
 
 
 def family(findings):
-    return [(f.code, f.message) for f in findings if f.code.startswith("OLV4")]
+    return [(f.code, f.text) for f in findings if f.code.startswith("OLV4")]
 
 
 CPU = {"device": "cpu", "execution_providers": ["CPUExecutionProvider"]}
@@ -56,8 +56,8 @@ def test_cuda_ep_on_cpu_device_of_the_target_is_an_error():
     finding = only(findings, "OLV401")
     assert text_at(text, finding) == '"CUDAExecutionProvider"'
     assert finding.severity == "error"
-    assert "None of the execution providers ['CUDAExecutionProvider'] cannot be found in the target system" in finding.message
-    assert "silently builds for cpu" in finding.message
+    assert "None of the execution providers ['CUDAExecutionProvider'] cannot be found in the target system" in finding.text
+    assert "silently builds for cpu" in finding.text
     assert finding.fix == {"title": "Replace with", "replace_value": ["CPUExecutionProvider", "OpenVINOExecutionProvider"]}
     _, fixed = run(with_accelerator(CUDA))
     assert find(fixed, "OLV401") == []
@@ -81,7 +81,7 @@ def test_device_without_ep_table_on_target_crashes():
     text, findings = run(with_accelerator({"device": "vpu", "execution_providers": ["OpenVINOExecutionProvider"]}))
     finding = only(findings, "OLV401")
     assert text_at(text, finding) == '"vpu"'
-    assert "TypeError: Value after * must be an iterable, not NoneType" in finding.message
+    assert "TypeError: Value after * must be an iterable, not NoneType" in finding.text
 
 
 # --- OLV402 -------------------------------------------------------------------------------------------------------
@@ -116,7 +116,7 @@ def test_qnn_only_pass_without_qnn_target():
     finding = only(findings, "OLV403")
     assert text_at(text, finding) == '"EPContextBinaryGenerator"'
     assert finding.severity == "error"
-    assert "Only QNNExecutionProvider is supported for now." in finding.message
+    assert "Only QNNExecutionProvider is supported for now." in finding.text
     config["systems"]["local_system"]["accelerators"] = [{"device": "npu", "execution_providers": ["QNNExecutionProvider"]}]
     _, fixed = run(config)
     assert find(fixed, "OLV403") == []
@@ -131,7 +131,7 @@ def test_mixed_precision_on_cpu_is_a_warning_and_uses_the_default_target():
     text, findings = run(config)
     finding = only(findings, "OLV403")
     assert finding.severity == "warning"
-    assert "default target" in finding.message
+    assert "default target" in finding.text
     config["systems"] = {"gpu": {"type": "LocalSystem", "accelerators": [CUDA]}}
     config["target"] = "gpu"
     _, fixed = run(config)
@@ -147,7 +147,7 @@ def test_nvmo_with_trt_rtx_is_fine_and_dynamic_quantization_with_qnn_is_an_error
     finding = only(findings, "OLV403")
     assert finding.severity == "error"
     assert text_at(text, finding) == '"OnnxDynamicQuantization"'
-    assert "QNNExecutionProvider is not supported for dynamic quantization." in finding.message
+    assert "QNNExecutionProvider is not supported for dynamic quantization." in finding.text
 
 
 # --- OLV404 -------------------------------------------------------------------------------------------------------
@@ -160,7 +160,7 @@ def test_model_builder_fp16_on_cpu_is_pruned():
     finding = only(findings, "OLV404")
     assert text_at(text, finding) == '"fp16"'
     assert finding.severity == "error"
-    assert "FP16 is not supported on CPU." in finding.message and "exits 0 with no model" in finding.message
+    assert "FP16 is not supported on CPU." in finding.text and "exits 0 with no model" in finding.text
     assert finding.fix == {"title": "Replace with", "replace_value": ["int4", "fp32"]}
     _, fixed = run(with_accelerator(CUDA, {"builder": {"type": "ModelBuilder", "precision": "fp16"}}))
     assert find(fixed, "OLV404") == []
@@ -173,7 +173,7 @@ def test_model_builder_fp16_with_cpu_ep_on_gpu_and_bf16_without_cuda():
     passes = {"builder": {"type": "ModelBuilder", "precision": "bf16"}}
     _, findings = run(with_accelerator({"device": "gpu", "execution_providers": ["DmlExecutionProvider"]}, passes))
     finding = only(findings, "OLV404")
-    assert "BF16 is only supported on CUDA execution provider." in finding.message
+    assert "BF16 is only supported on CUDA execution provider." in finding.text
     assert finding.fix["replace_value"] == ["fp16", "int4"]
 
 
@@ -182,7 +182,7 @@ def test_model_builder_fp16_without_target_uses_default_cpu():
     del config["target"]
     config["passes"]["builder"]["precision"] = "fp16"
     _, findings = run(config)
-    assert "Olive's default target" in only(findings, "OLV404").message
+    assert "Olive's default target" in only(findings, "OLV404").text
 
 
 def test_model_builder_fp16_on_cpu_in_yaml():
@@ -214,7 +214,7 @@ def test_unknown_device_with_suggestion():
     text, findings = run(with_accelerator({"device": "tpu", "execution_providers": ["CPUExecutionProvider"]}))
     finding = only(findings, "OLV405")
     assert text_at(text, finding) == '"tpu"'
-    assert "'tpu' is not a valid Device" in finding.message
+    assert "'tpu' is not a valid Device" in finding.text
     assert "vpu" in finding.fix["replace_value"]
     _, fixed = run(with_accelerator({"device": "GPU", "execution_providers": ["CUDAExecutionProvider"]}))
     assert find(fixed, "OLV405") == []  # Olive lowercases the device
@@ -227,7 +227,7 @@ def test_ep_without_suffix():
     text, findings = run(with_accelerator({"device": "gpu", "execution_providers": ["CUDA"]}))
     finding = only(findings, "OLV406")
     assert text_at(text, finding) == '"CUDA"'
-    assert "Execution provider CUDA should end with ExecutionProvider" in finding.message
+    assert "Execution provider CUDA should end with ExecutionProvider" in finding.text
     assert finding.fix == {"title": "Replace with", "replace_value": ["CUDAExecutionProvider"]}
 
 
@@ -253,9 +253,9 @@ def test_two_eps_and_two_accelerators():
     text, findings = run(with_accelerator({"device": "gpu", "execution_providers": ["CUDAExecutionProvider", "CPUExecutionProvider"]}))
     finding = only(findings, "OLV407")
     assert text_at(text, finding) == '"CPUExecutionProvider"'
-    assert "Only one execution provider is supported per accelerator" in finding.message
+    assert "Only one execution provider is supported per accelerator" in finding.text
     _, findings = run(with_accelerator([CPU, CUDA]))
-    assert "Only one accelerator is supported currently." in only(findings, "OLV407").message
+    assert "Only one accelerator is supported currently." in only(findings, "OLV407").text
     _, fixed = run(with_accelerator(CUDA))
     assert find(fixed, "OLV407") == []
 
@@ -267,7 +267,7 @@ def test_npu_without_ep():
     text, findings = run(with_accelerator({"device": "npu"}))
     finding = only(findings, "OLV408")
     assert text_at(text, finding) == '"npu"'
-    assert "Please specify the execution providers for the device: npu." in finding.message
+    assert "Please specify the execution providers for the device: npu." in finding.text
     assert finding.fix["add_keys"] == ["execution_providers"]
     _, fixed = run(with_accelerator({"device": "npu", "execution_providers": ["QNNExecutionProvider"]}))
     assert find(fixed, "OLV408") == []
@@ -277,7 +277,7 @@ def test_npu_without_ep():
 
 def test_accelerator_with_neither_device_nor_ep():
     _, findings = run(with_accelerator({}))
-    assert "Either device or execution_providers must be provided" in only(findings, "OLV408").message
+    assert "Either device or execution_providers must be provided" in only(findings, "OLV408").text
 
 
 # --- OLV409 -------------------------------------------------------------------------------------------------------
@@ -288,7 +288,7 @@ def test_transformers_optimization_float16_on_cpu_is_pruned():
     text, findings = run(with_accelerator(CPU, passes))
     finding = only(findings, "OLV409")
     assert text_at(text, finding) == "true"
-    assert "CPUExecutionProvider does not support float16 very well" in finding.message
+    assert "CPUExecutionProvider does not support float16 very well" in finding.text
     _, fixed = run(with_accelerator(CUDA, passes))
     assert find(fixed, "OLV409") == []
 
@@ -296,7 +296,7 @@ def test_transformers_optimization_float16_on_cpu_is_pruned():
 def test_transformers_optimization_gqa_needs_float16():
     passes = {"c": {"type": "OnnxConversion"}, "o": {"type": "OrtTransformersOptimization", "use_gqa": True}}
     _, findings = run(with_accelerator(CUDA, passes))
-    assert "use_gqa is only supported when float16 is True." in only(findings, "OLV409").message
+    assert "use_gqa is only supported when float16 is True." in only(findings, "OLV409").text
 
 
 # --- OLV410 -------------------------------------------------------------------------------------------------------
@@ -306,7 +306,7 @@ def test_openvino_ep_without_device_on_target():
     text, findings = run(with_accelerator({"execution_providers": ["OpenVINOExecutionProvider"]}))
     finding = only(findings, "OLV410")
     assert text_at(text, finding) == '"OpenVINOExecutionProvider"'
-    assert "Cannot infer the devices from the execution providers" in finding.message
+    assert "Cannot infer the devices from the execution providers" in finding.text
     _, fine = run(with_accelerator({"execution_providers": ["QNNExecutionProvider"]}))  # QNN: npu
     assert find(fine, "OLV410") == []
     _, fixed = run(with_accelerator({"device": "npu", "execution_providers": ["OpenVINOExecutionProvider"]}))
@@ -333,7 +333,7 @@ HALF_TYPED = [
 
 
 def test_half_typed_configs_do_not_break_the_rules(caplog):
-    caplog.set_level("ERROR", logger="olive_ls.features.diagnostics")
+    caplog.set_level("ERROR", logger="olive_ls.rules.engine")
     for text in HALF_TYPED:
         check(text)
         check(text.replace('"', ""), language="yaml")

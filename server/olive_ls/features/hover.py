@@ -42,7 +42,7 @@ def hover(doc, catalog, position: types.Position, markdown: bool = True) -> type
     if node is None or node is root:
         return None
     tables = tables_for(catalog)
-    from olive_ls.workflow import build_view
+    from olive_ls.model.view import build_view
 
     view = build_view(root)
     if prop is not None and node is prop.key_node:

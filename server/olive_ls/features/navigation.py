@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from lsprotocol import types
 
 from olive_ls.document.nodes import Node, innermost
-from olive_ls.workflow import build_view, is_olive_config
+from olive_ls.model.view import build_view, is_olive_config
 
 SYSTEMS = "system"
 EVALUATORS = "evaluator"

@@ -8,7 +8,8 @@ from typing import Any, Iterable
 from lsprotocol import types
 
 from olive_ls.document.nodes import node_at_path, property_at_path
-from olive_ls.workflow import is_olive_config
+from olive_ls.model.view import is_olive_config
+from olive_ls.rules.registry import ERROR, Finding
 
 RUN_ERROR_CODE = "OLV900"
 NO_MODEL_CODE = "OLV901"
@@ -37,29 +38,14 @@ def _place(doc, path: list | None) -> types.Range:
     return _place(doc, list(path)[:-1])
 
 
-def run_diagnostics(doc, errors: Iterable[dict[str, Any]], no_model_reason: str | None) -> list[types.Diagnostic]:
-    """Diagnostics from a run's errors (RunError.to_json() dicts), placed back onto the config."""
-    found = []
-    for error in errors:
-        found.append(
-            types.Diagnostic(
-                range=_place(doc, error.get("config_path")),
-                message=f"olive run: {error.get('message')}",
-                severity=types.DiagnosticSeverity.Error,
-                code=RUN_ERROR_CODE,
-                source="olive run",
-            )
-        )
+def run_findings(doc, errors: Iterable[dict[str, Any]], no_model_reason: str | None) -> list[Finding]:
+    """Findings from a run's errors (RunError.to_json() dicts), placed back onto the config."""
+    found = [
+        Finding(f"olive run: {error.get('message')}", _place(doc, error.get("config_path")), ERROR, code=RUN_ERROR_CODE, source="olive run")
+        for error in errors
+    ]
     if no_model_reason and not found:
-        found.append(
-            types.Diagnostic(
-                range=_start_of(doc),
-                message=f"olive run produced no model: {no_model_reason}",
-                severity=types.DiagnosticSeverity.Error,
-                code=NO_MODEL_CODE,
-                source="olive run",
-            )
-        )
+        found.append(Finding(f"olive run produced no model: {no_model_reason}", _start_of(doc), ERROR, code=NO_MODEL_CODE, source="olive run"))
     return found
 
 

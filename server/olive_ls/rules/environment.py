@@ -22,7 +22,7 @@ from olive_ls.environment import (
 )
 from olive_ls.rules.filesystem import anchor_range, locate
 from olive_ls.rules.registry import INFORMATION, WARNING, Finding, RuleContext, rule
-from olive_ls.workflow import SYSTEM_DECLARED_KEYS, merged_params
+from olive_ls.model.view import SYSTEM_DECLARED_KEYS, merged_params
 
 # ---------------------------------------------------------------------------------------------------------------
 # Compatibility table, keyed by Olive version. Each entry was reproduced with that olive-ai release

@@ -21,7 +21,7 @@ from lsprotocol.types import Range
 from olive_ls import config_paths
 from olive_ls.document.nodes import Node, Property
 from olive_ls.rules.registry import ERROR, INFORMATION, WARNING, Finding, RuleContext, rule
-from olive_ls.workflow import MODEL_DECLARED_KEYS, merged_params
+from olive_ls.model.view import MODEL_DECLARED_KEYS, merged_params
 
 # config.json files bigger than this are not model configs worth reading.
 MAX_MODEL_CONFIG_BYTES = 4 * 1024 * 1024

@@ -19,7 +19,7 @@ from olive_ls.document.nodes import Node, Property, node_at_path
 from olive_ls.rules.legacy import OLD_PASS_KEYS, legacy_pass_note
 from olive_ls.rules.registry import ERROR, WARNING, Finding, RuleContext, rule
 from olive_ls.suggest import did_you_mean, one_of
-from olive_ls.workflow import PASS_DECLARED_KEYS, PassEntry
+from olive_ls.model.view import PASS_DECLARED_KEYS, PassEntry
 
 # Pass types that exist only in Olive releases newer than 0.13.0 (seen in microsoft/olive-recipes).
 NEWER_PASSES = {

@@ -7,6 +7,7 @@ A rule is a pure function from a `RuleContext` to `Finding`s. Families live in t
 from __future__ import annotations
 
 import importlib
+import inspect
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
@@ -19,13 +20,9 @@ if TYPE_CHECKING:
     from olive_ls.catalog import Catalog
     from olive_ls.document.parse import ParsedDocument
     from olive_ls.environment import Environment
-    from olive_ls.workflow import WorkflowView
+    from olive_ls.model.view import WorkflowView
 
-ERROR = "error"
-WARNING = "warning"
-INFORMATION = "information"
-HINT = "hint"
-SEVERITIES = (ERROR, WARNING, INFORMATION, HINT)
+from olive_ls.rules.codes import ERROR, HINT, INFORMATION, SEVERITIES, WARNING, register_code  # noqa: F401
 
 # Families, in the order their findings are computed. Each module registers its rules on import.
 ALL_RULE_MODULES = (
@@ -52,6 +49,12 @@ class Finding:
     code: str = ""  # filled in by the engine from the rule
     # The why and the fix, in as many sentences as they take: `check --verbose`, hover, related information.
     detail: str | None = None
+    source: str = "olive-ls"
+
+    @property
+    def text(self) -> str:
+        """The headline and the detail together: everything the finding says."""
+        return f"{self.message} {self.detail}" if self.detail else self.message
 
     @classmethod
     def at(cls, target: Node | Property, message: str, **kwargs) -> "Finding":
@@ -88,9 +91,8 @@ RULES: dict[str, Rule] = {}
 
 def rule(code: str, name: str, summary: str, severity: str = ERROR, *, needs_environment: bool = False, needs_view: bool = True):
     def register(check: Callable[[RuleContext], Iterable[Finding]]):
-        if code in RULES:
-            raise ValueError(f"rule code {code} registered twice")
         family = check.__module__.rsplit(".", 1)[-1]
+        register_code(code, name, severity, family, summary, inspect.getdoc(check) or "")
         RULES[code] = Rule(code, name, summary, severity, family, check, needs_environment, needs_view)
         return check
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from olive_ls.document.nodes import Node, Property
 from olive_ls.rules.registry import ERROR, WARNING, Finding, RuleContext, rule
 from olive_ls.suggest import did_you_mean, one_of
-from olive_ls.workflow import SYSTEM_DECLARED_KEYS, WorkflowView, merged_params
+from olive_ls.model.view import SYSTEM_DECLARED_KEYS, WorkflowView, merged_params
 
 EP_SUFFIX = "ExecutionProvider"
 CPU_EP = "CPUExecutionProvider"

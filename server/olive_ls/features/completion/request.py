@@ -26,7 +26,7 @@ def completion_items(doc, tables: Tables, cursor: Cursor, *, snippets: bool = Tr
     ctx = CompletionContext(cursor, tables, snippets, markdown, indent_unit(doc) if cursor.language == "yaml" else 2, doc.index)
     root = cursor.root
     if root is not None and root.is_object:
-        from olive_ls.workflow import build_view
+        from olive_ls.model.view import build_view
 
         ctx.view = build_view(root)
     if cursor.kind == EMPTY:

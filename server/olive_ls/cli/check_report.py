@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from dataclasses import dataclass, field
 
 from olive_ls import __version__
-from olive_ls.rules.registry import Finding, load_rules
+from olive_ls.rules.codes import all_codes
+from olive_ls.rules.registry import Finding
 
 
 @dataclass
@@ -20,12 +22,15 @@ def _range(finding: Finding) -> dict:
     return {"start": {"line": r.start.line, "character": r.start.character}, "end": {"line": r.end.line, "character": r.end.character}}
 
 
-def as_text(reports: list[FileReport]) -> str:
+def as_text(reports: list[FileReport], verbose: bool = False) -> str:
+    """A line a finding, as a compiler prints it; with `verbose`, its detail indented under it."""
     lines = []
     for report in reports:
         for f in report.findings:
             start = f.range.start
             lines.append(f"{report.path}:{start.line + 1}:{start.character + 1}: {f.severity} {f.code}: {f.message}")
+            if verbose and f.detail:
+                lines.extend(f"    {line}" for line in textwrap.wrap(f.detail, 100))
     return "\n".join(lines)
 
 
@@ -33,7 +38,9 @@ def as_json(reports: list[FileReport]) -> str:
     files = [
         {
             "path": report.path,
-            "diagnostics": [{"severity": f.severity, "code": f.code, "message": f.message, "range": _range(f)} for f in report.findings],
+            "diagnostics": [
+                {"severity": f.severity, "code": f.code, "message": f.message, "detail": f.detail, "range": _range(f)} for f in report.findings
+            ],
         }
         for report in reports
     ]
@@ -44,17 +51,17 @@ _SARIF_LEVEL = {"error": "error", "warning": "warning", "information": "note", "
 
 
 def as_sarif(reports: list[FileReport]) -> str:
-    rules = load_rules()
+    codes = all_codes()
     used = sorted({f.code for report in reports for f in report.findings})
     driver_rules = []
     for code in used:
-        rule = rules.get(code)
+        entry = codes.get(code)
         driver_rules.append(
             {
                 "id": code,
-                "name": rule.name if rule else code,
-                "shortDescription": {"text": rule.summary if rule else code},
-                "defaultConfiguration": {"level": _SARIF_LEVEL.get(rule.severity, "warning") if rule else "error"},
+                "name": entry.name if entry else code,
+                "shortDescription": {"text": entry.summary if entry else code},
+                "defaultConfiguration": {"level": _SARIF_LEVEL.get(entry.severity, "warning") if entry else "error"},
             }
         )
     results = []
@@ -66,7 +73,7 @@ def as_sarif(reports: list[FileReport]) -> str:
                     "ruleId": f.code,
                     "ruleIndex": used.index(f.code),
                     "level": _SARIF_LEVEL.get(f.severity, "error"),
-                    "message": {"text": f.message},
+                    "message": {"text": f"{f.message}\n{f.detail}" if f.detail else f.message},
                     "locations": [
                         {
                             "physicalLocation": {

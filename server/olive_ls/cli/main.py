@@ -1,7 +1,6 @@
 """The `olive-ls` command line.
 
-Each subcommand lives in the module that owns its feature and exposes `register(subparsers)`; this file only
-lists them. Registering must stay cheap: a handler imports what it needs when it runs.
+Each subcommand is a module of this package exposing `register(subparsers)`; this file only lists them. Registering must stay cheap: a handler imports what it needs when it runs.
 """
 
 from __future__ import annotations
@@ -12,12 +11,15 @@ import sys
 
 # One line per subcommand module, in the order `olive-ls --help` shows them.
 COMMAND_MODULES = (
-    "olive_ls.check.command",
-    "olive_ls.rules.command",
-    "olive_ls.migrate_command",
-    "olive_ls.server_command",
-    "olive_ls.catalog.command",
-    "olive_ls.execution.command",
+    "olive_ls.cli.check",
+    "olive_ls.cli.rules",
+    "olive_ls.cli.explain",
+    "olive_ls.cli.migrate",
+    "olive_ls.cli.serve",
+    "olive_ls.cli.catalog",
+    "olive_ls.cli.run",
+    "olive_ls.cli.smoke",
+    "olive_ls.cli.new",
 )
 
 

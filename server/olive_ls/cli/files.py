@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CONFIG_SUFFIXES = (".json", ".yaml", ".yml")
-# Olive configs are a few KB; anything this big is not one and would only stall a CI job.
-MAX_BYTES = 8 * 1024 * 1024
+# What is read of a file too large to analyse (the service's limit): enough to tell whether it could be a config.
+HEAD_BYTES = 8192
 # Tool state and caches: never hand-written configs. `.olive-ls` holds run logs and a Hugging Face cache.
 _SKIPPED_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".olive-cache", ".olive-ls", ".mypy_cache", ".pytest_cache"}
 
@@ -19,6 +19,9 @@ class SourceFile:
     text: str | None = None
     problem: str | None = None  # why it could not be read; then text is None
     explicit: bool = False  # named on the command line, not found by walking a folder
+    size: int = 0
+    # Larger than the service analyses: only its head is read (text), and it gets the service's size finding.
+    too_large: bool = False
 
 
 def discover(paths: list[str]) -> tuple[list[SourceFile], list[str]]:
@@ -41,12 +44,17 @@ def discover(paths: list[str]) -> tuple[list[SourceFile], list[str]]:
 
 
 def read(source: SourceFile) -> SourceFile:
+    from olive_ls.service import MAX_ANALYSED_CHARS
+
     try:
-        size = source.path.stat().st_size
-        if size > MAX_BYTES:
-            source.problem = f"file is {size / 1048576:.1f} MB, larger than the {MAX_BYTES // 1048576} MB an Olive config could be; not checked"
-            return source
-        data = source.path.read_bytes()
+        source.size = source.path.stat().st_size
+        # UTF-8 takes at most four bytes a character: past four times the limit in bytes, it is past it in characters.
+        source.too_large = source.size > 4 * MAX_ANALYSED_CHARS
+        if source.too_large:
+            with source.path.open("rb") as f:
+                data = f.read(HEAD_BYTES)
+        else:
+            data = source.path.read_bytes()
     except IsADirectoryError:
         source.problem = "is a directory"
         return source
@@ -57,7 +65,7 @@ def read(source: SourceFile) -> SourceFile:
         source.problem = "binary file, not a JSON or YAML config"
         return source
     try:
-        source.text = data.decode("utf-8-sig")
+        source.text = data.decode("utf-8-sig", errors="ignore" if source.too_large else "strict")
     except UnicodeDecodeError as exc:
         source.problem = f"not UTF-8 text (byte {exc.start}); Olive reads configs as UTF-8"
     return source

@@ -12,6 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from olive_ls.cli import workspace_settings
+
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
@@ -21,35 +23,41 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     where = migrate.add_mutually_exclusive_group()
     where.add_argument("-o", "--output", metavar="FILE", help="write the migrated config to this new file (never overwrites one)")
     where.add_argument("--in-place", action="store_true", help="rewrite CONFIG, keeping the original as CONFIG.bak")
-    migrate.add_argument("--olive-version", default=None, help="migrate for this Olive version's catalog")
+    workspace_settings.add_arguments(migrate)
     migrate.set_defaults(handler=run_migrate)
 
 
 def run_migrate(args: argparse.Namespace) -> int:
     from olive_ls.catalog import CatalogError, load_catalog
-    from olive_ls.check.files import SourceFile, read
-    from olive_ls.document.parse import language_for, parse_document
+    from olive_ls.cli.files import SourceFile, read
     from olive_ls.document.syntax import SYNTAX_ERROR
-    from olive_ls.features import migration
-    from olive_ls.workflow import is_olive_config
+    from olive_ls.service import OliveLanguageService, path_to_uri
 
+    settings = workspace_settings.settings_for(args, environment_checks=False)
+    if settings is None:
+        return EXIT_USAGE
     source = read(SourceFile(Path(args.config), explicit=True))
-    if source.text is None:
-        print(f"olive-ls migrate: {args.config}: {source.problem or 'cannot read'}", file=sys.stderr)
+    if source.text is None or source.too_large:
+        print(f"olive-ls migrate: {args.config}: {source.problem or 'too large to be an Olive config'}", file=sys.stderr)
         return EXIT_USAGE
     try:
         catalog = load_catalog(args.olive_version)
     except CatalogError as exc:
         print(f"olive-ls migrate: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    doc = parse_document(source.text, language_for(args.config))
-    if not is_olive_config(doc.root):
+    service = OliveLanguageService(catalog, settings)
+    uri = path_to_uri(Path(args.config))
+    if service.is_excluded(uri):
+        print(f"olive-ls migrate: {args.config} is excluded by olive.excludeFiles; nothing done", file=sys.stderr)
+        return EXIT_FAIL
+    doc = service.parse(uri, source.text)
+    if not service.is_olive_config(uri, doc):
         print(f"olive-ls migrate: {args.config}: not an Olive config (no input_model, passes, engine, systems, ...)", file=sys.stderr)
         return EXIT_FAIL
     if any(problem.kind == SYNTAX_ERROR for problem in doc.problems):
         print(f"olive-ls migrate: {args.config} has syntax errors; fix them first (`olive-ls check {args.config}` shows where)", file=sys.stderr)
         return EXIT_FAIL
-    result = migration.plan_migration(doc, catalog)
+    result = service.migration(doc)
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
     if not result.changed:

@@ -1,19 +1,19 @@
-"""Diagnostics: every rule run over one document, overlaps resolved, severities settled.
+"""The rule engine: every rule run over one document, overlaps resolved, severities settled.
 
-The same function serves `olive-ls check` and the language server, so both report the same codes.
+The same function serves `olive-ls check` and the language server (both through the service), so both report
+the same codes. Findings are the service's own small type; `lsp/convert.py` turns them into LSP diagnostics.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lsprotocol.types import Diagnostic, DiagnosticSeverity
-
-from olive_ls.rules.registry import ERROR, HINT, INFORMATION, WARNING, Finding, RuleContext, load_rules
-from olive_ls.workflow import build_view, is_olive_config, mentions_olive_keys
+from olive_ls.rules.registry import Finding, RuleContext, load_rules
+from olive_ls.model.view import build_view, is_olive_config, mentions_olive_keys
 
 if TYPE_CHECKING:
     from olive_ls.catalog import Catalog
@@ -25,12 +25,6 @@ log = logging.getLogger(__name__)
 OFF = "off"
 # Codes of the generic schema rule; a more specific rule at the same place replaces them.
 SCHEMA_CODES = frozenset({"OLV100", "OLV101", "OLV102", "OLV103", "OLV104"})
-_LSP_SEVERITY = {
-    ERROR: DiagnosticSeverity.Error,
-    WARNING: DiagnosticSeverity.Warning,
-    INFORMATION: DiagnosticSeverity.Information,
-    HINT: DiagnosticSeverity.Hint,
-}
 
 
 @dataclass
@@ -73,8 +67,42 @@ def analyse(
     findings = _drop_generic_overlaps(findings)
     findings = _quiet_syntax_cascades(findings)
     findings = _apply_overrides(findings, settings.severity_overrides)
+    for finding in findings:
+        split_headline(finding)
     findings.sort(key=lambda f: (f.range.start.line, f.range.start.character, f.code))
     return findings
+
+
+HEADLINE_LIMIT = 120
+# A sentence ends at . ? or ! followed by space and a capital, a quote, a backtick or a bracket ("0.13.0 calls" and
+# "e.g. the" do not end one).
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[A-Z`'\"(\[])")
+_CLAUSE_END = re.compile(r"(?::|;| —| -) ")
+
+
+def split_headline(finding: Finding) -> None:
+    """A rule's message is its headline when short; a longer one is cut into a headline (its first sentence, or
+    that sentence's first clause) and the detail (the rest, or the whole message when the cut had to be mid-clause)."""
+    message = finding.message
+    if finding.detail is not None or (len(message) <= HEADLINE_LIMIT and not _SENTENCE_END.search(message)):
+        return
+    first, _, rest = _partition(_SENTENCE_END, message)
+    if len(first) <= HEADLINE_LIMIT:
+        finding.message, finding.detail = first, rest or None
+        return
+    head, sep, tail = _partition(_CLAUSE_END, first)
+    if sep and len(head) <= HEADLINE_LIMIT:
+        finding.message, finding.detail = head, (tail + (" " + rest if rest else "")).strip()
+        return
+    cut = message.rfind(" ", 0, HEADLINE_LIMIT - 1)
+    finding.message, finding.detail = message[: cut if cut > 0 else HEADLINE_LIMIT - 1].rstrip(" ,;:") + "…", message
+
+
+def _partition(pattern: re.Pattern, text: str) -> tuple[str, str, str]:
+    match = pattern.search(text)
+    if match is None:
+        return text, "", ""
+    return text[: match.start()], match.group(), text[match.end() :]
 
 
 def _drop_generic_overlaps(findings: list[Finding]) -> list[Finding]:
@@ -136,14 +164,3 @@ def _apply_overrides(findings: list[Finding], overrides: dict[str, str]) -> list
         finding.severity = severity
         kept.append(finding)
     return kept
-
-
-def to_lsp(finding: Finding) -> Diagnostic:
-    return Diagnostic(
-        range=finding.range,
-        message=finding.message,
-        severity=_LSP_SEVERITY.get(finding.severity or ERROR, DiagnosticSeverity.Error),
-        code=finding.code,
-        source="olive-ls",
-        data=finding.fix,
-    )

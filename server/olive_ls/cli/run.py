@@ -1,8 +1,8 @@
-"""`olive-ls run`, `olive-ls smoke` and `olive-ls new`.
+"""`olive-ls run CONFIG`: run an Olive workflow with progress, its errors mapped back onto the config's keys.
 
-Exit codes: 0 success (for `run`: a model was produced), 1 failure (for `run`: Olive failed or produced no
-model), 2 bad input (missing file, a folder, not a config, bad option), 130 interrupted (Ctrl-C; the Olive
-process tree is killed first), 143 terminated (SIGTERM; likewise).
+Exit codes: 0 a model was produced, 1 Olive failed or produced no model, 2 bad input (missing file, a folder,
+not a config, bad option), 130 interrupted (Ctrl-C; the Olive process tree is killed first), 143 terminated
+(SIGTERM; likewise).
 """
 
 from __future__ import annotations
@@ -27,38 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument("--quiet", "-q", action="store_true", help="do not echo Olive's log, only progress and result")
     run.set_defaults(handler=_run)
 
-    smoke = subparsers.add_parser(
-        "smoke",
-        help="load an onnxruntime-genai model folder and generate a few tokens (speed, memory, size)",
-        description="Load MODEL_DIR with onnxruntime-genai in a separate process, generate greedily and report "
-        "time to first token, tokens/s, peak memory and size on disk.",
-    )
-    smoke.add_argument("model_dir", help="folder with genai_config.json (e.g. the output of a ModelBuilder run)")
-    smoke.add_argument("--prompt", default=None, help="prompt text (default: a short greeting)")
-    smoke.add_argument("--max-tokens", type=int, default=32, help="new tokens to generate (default: 32)")
-    smoke.add_argument("--python", default=None, help="Python interpreter with onnxruntime-genai (default: this one)")
-    smoke.add_argument("--no-chat-template", action="store_true", help="feed the prompt as is")
-    smoke.add_argument("--json", action="store_true", help="print one JSON result object")
-    smoke.set_defaults(handler=_smoke)
 
-    new = subparsers.add_parser(
-        "new",
-        help="write a new workflow config: ModelBuilder export + quantization for a device/EP",
-        description="Write a workflow config equivalent to `olive auto-opt --use_model_builder` for the given "
-        "model, device, execution provider and precision.",
-    )
-    new.add_argument("--model", "-m", required=True, help="Hugging Face hub id or local model folder")
-    new.add_argument("--device", choices=("cpu", "gpu", "npu"), default=None, help="target device (default: from the provider, else cpu)")
-    new.add_argument("--provider", default=None, help="execution provider, e.g. CPUExecutionProvider, cuda, dml (default: the device's usual one)")
-    new.add_argument("--precision", default="int4", help="int4 (default), int8, fp16, fp32 or bf16")
-    new.add_argument("--output", "-o", required=True, help="config file to write (.json, .yaml or .yml)")
-    new.add_argument("--output-dir", default=None, help="output_dir in the config (default: models/<model name>-<device>-<precision>)")
-    new.add_argument("--trust-remote-code", action="store_true", help="set input_model.load_kwargs.trust_remote_code")
-    new.add_argument("--force", action="store_true", help="overwrite an existing file")
-    new.set_defaults(handler=_new)
-
-
-# ------------------------------------------------------------------------------------------------------ run
 def _run(args: argparse.Namespace) -> int:
     import asyncio
     import os
@@ -164,67 +133,3 @@ def _locator(config_file):
         return ""
 
     return locate
-
-
-# ------------------------------------------------------------------------------------------------------ smoke
-def _smoke(args: argparse.Namespace) -> int:
-    import asyncio
-    from pathlib import Path
-
-    from olive_ls.execution.smoke_test import DEFAULT_PROMPT, SmokeInputError, smoke_test
-
-    if args.max_tokens < 1:
-        print("olive-ls smoke: --max-tokens must be at least 1", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        result = asyncio.run(
-            smoke_test(
-                Path(args.model_dir),
-                prompt=args.prompt if args.prompt is not None else DEFAULT_PROMPT,
-                max_tokens=args.max_tokens,
-                python=args.python or sys.executable,
-                chat_template=not args.no_chat_template,
-            )
-        )
-    except SmokeInputError as exc:
-        print(f"olive-ls smoke: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("olive-ls smoke: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    if args.json:
-        print(json.dumps(result.to_json(), indent=2))
-    elif result.ok:
-        print(result.summary())
-    else:
-        print(f"olive-ls smoke: {result.error}", file=sys.stderr)
-    return EXIT_OK if result.ok else EXIT_FAIL
-
-
-# ------------------------------------------------------------------------------------------------------ new
-def _new(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from olive_ls.execution.new_config import NewConfigError, make_config, write_config
-
-    try:
-        config = make_config(
-            model=args.model,
-            device=args.device,
-            provider=args.provider,
-            precision=args.precision,
-            output_dir=args.output_dir,
-            trust_remote_code=args.trust_remote_code,
-            config_dir=Path(args.output).expanduser().parent,
-        )
-        path = write_config(Path(args.output), config, force=args.force)
-    except NewConfigError as exc:
-        print(f"olive-ls new: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    acc = config["systems"]["local_system"]["accelerators"][0]
-    print(
-        f"wrote {path}: {config['passes']['model_builder']['precision']} ModelBuilder export of {args.model} "
-        f"for {acc['device']} / {acc['execution_providers'][0]}"
-    )
-    print(f"run it with: olive-ls run {path}")
-    return EXIT_OK

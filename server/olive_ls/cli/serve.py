@@ -31,7 +31,7 @@ def _serve(args: argparse.Namespace) -> int:
         print("olive-ls serve --ws needs the websockets package: pip install 'olive-ls[ws]'", file=sys.stderr)
         return 2
     logging.basicConfig(filename=args.log_file, level=logging.INFO if args.log_file else logging.WARNING)
-    from olive_ls.server import server
+    from olive_ls.lsp.server import server
 
     if args.tcp:
         server.start_tcp(*args.tcp)

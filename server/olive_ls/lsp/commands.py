@@ -16,8 +16,9 @@ from typing import Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
+from olive_ls.execution import is_running
 from olive_ls.features import run_feedback
-from olive_ls.server import OliveLanguageServer, server
+from olive_ls.lsp.server import OliveLanguageServer, server
 from olive_ls.service import uri_to_path
 
 log = logging.getLogger(__name__)
@@ -30,15 +31,13 @@ class CommandError(JsonRpcInvalidParams):
 
 def _show_document(ls: OliveLanguageServer, uri: str) -> None:
     """Open a file in the editor when the client can be asked to (window/showDocument, LSP 3.16)."""
-    caps = ls.client_capabilities
-    window = caps.window if caps else None
-    if window and window.show_document and window.show_document.support:
+    if ls.session.client.show_document:
         params = types.ShowDocumentParams(uri=uri, take_focus=True)
-        asyncio.ensure_future(ls._ask_client(lambda _: ls.window_show_document_async(params)))
+        asyncio.ensure_future(ls.ask_client(lambda _: ls.window_show_document_async(params)))
 
 
 def _python(ls: OliveLanguageServer) -> str:
-    return (ls.service.settings.python if ls.service else "") or sys.executable
+    return (ls.session.service.settings.python if ls.session else "") or sys.executable
 
 
 def _notify(ls: OliveLanguageServer, kind: types.MessageType, message: str) -> None:
@@ -57,8 +56,7 @@ class _Progress:
         self.ls, self.title = ls, title
         self.token = f"olive-{uuid.uuid4().hex[:8]}"
         self.cancelled = asyncio.Event()
-        caps = ls.client_capabilities
-        self.enabled = bool(caps and caps.window and caps.window.work_done_progress)
+        self.enabled = ls.session.client.work_done_progress
 
     async def __aenter__(self) -> "_Progress":
         if self.enabled:
@@ -94,16 +92,15 @@ async def run_workflow(ls: OliveLanguageServer, *args: Any) -> dict:
     document = ls.workspace.text_documents.get(uri)
     if document is not None and document.source != path.read_text(encoding="utf-8", errors="replace"):
         _refuse(ls, f"Save {path.name} before running it: Olive reads the file on disk, not the editor's unsaved text")
-    if uri in ls.running_runs:
-        _refuse(ls, f"A run of {path.name} is already in progress")
-
-    ls.run_feedback.pop(uri, None)
-    ls.running_runs.add(uri)
-    ls.refresh_code_lenses()
+    if ls.session is None:
+        _refuse(ls, "olive.runWorkflow before initialize")
+    runs = ls.session.runs
+    runs.feedback.pop(uri, None)
     try:
         async with _Progress(ls, f"Olive: {path.name}") as progress:
             cancel = progress.cancelled
-            ls.run_cancels[uri] = cancel
+            runs.cancels[uri] = cancel
+            ls.refresh_code_lenses()
             result = await run(
                 path,
                 python=_python(ls),
@@ -114,14 +111,13 @@ async def run_workflow(ls: OliveLanguageServer, *args: Any) -> dict:
     except (ConfigInputError, RunInProgressError, RunStartError) as exc:
         _refuse(ls, str(exc))
     finally:
-        ls.running_runs.discard(uri)
-        ls.run_cancels.pop(uri, None)
+        runs.cancels.pop(uri, None)
 
     payload = result.to_json()
-    doc = ls.open_document(uri) or ls.service.parse(uri, path.read_text(encoding="utf-8", errors="replace"))
+    doc = ls.open_document(uri) or ls.session.service.parse(uri, path.read_text(encoding="utf-8", errors="replace"))
     if not result.cancelled:
-        ls.run_feedback[uri] = run_feedback.run_diagnostics(doc, payload["errors"], result.no_model_reason)
-    ls.run_outputs[uri] = result.output_dirs if result.produced_model else []
+        runs.feedback[uri] = run_feedback.run_findings(doc, payload["errors"], result.no_model_reason)
+    runs.outputs[uri] = result.output_dirs if result.produced_model else []
     if result.cancelled:
         _notify(ls, types.MessageType.Warning, f"Olive run of {path.name} cancelled")
     elif result.produced_model:
@@ -137,7 +133,7 @@ async def run_workflow(ls: OliveLanguageServer, *args: Any) -> dict:
 @server.command("olive.cancelRun")
 def cancel_run(ls: OliveLanguageServer, *args: Any) -> bool:
     uri = args[0] if args and isinstance(args[0], str) else None
-    cancel = ls.run_cancels.get(uri)
+    cancel = ls.session.runs.cancels.get(uri) if ls.session else None
     if cancel is None:
         return False
     cancel.set()
@@ -197,6 +193,8 @@ def new_workflow(ls: OliveLanguageServer, *args: Any) -> dict:
 def code_lens(ls: OliveLanguageServer, params: types.CodeLensParams) -> list[types.CodeLens]:
     uri = params.text_document.uri
     doc = ls.open_document(uri)
-    if doc is None or not ls.service.is_olive_config(uri, doc):
+    if doc is None or not ls.session.service.is_olive_config(uri, doc):
         return []
-    return run_feedback.code_lenses(doc, uri, ls.run_outputs.get(uri, []), uri in ls.running_runs)
+    path = uri_to_path(uri)
+    running = path is not None and is_running(path)
+    return run_feedback.code_lenses(doc, uri, ls.session.runs.outputs.get(uri, []), running)

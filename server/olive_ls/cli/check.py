@@ -1,0 +1,88 @@
+"""`olive-ls check [--format text|json|sarif] [--no-env] [--verbose] PATH...`: the checker for terminals and CI.
+
+It asks the same service as the editor, with the editor's settings (cli/workspace_settings.py). Exit codes:
+0 no errors, 1 errors found, 2 a usage or read problem (a path that does not exist, a file that cannot be read,
+no catalog).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from olive_ls.cli import workspace_settings
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    check = subparsers.add_parser("check", help="check Olive configs (files or folders) and report problems")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="config files, or folders to search for *.json, *.yaml, *.yml")
+    check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    check.add_argument("--no-env", action="store_true", help="skip checks of the installed packages and the file system")
+    check.add_argument("-v", "--verbose", action="store_true", help="print each finding's detail (the why and the fix) under it")
+    workspace_settings.add_arguments(check)
+    check.set_defaults(handler=run_check)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from olive_ls.catalog import CatalogError, load_catalog
+    from olive_ls.cli import check_report as report
+    from olive_ls.cli.files import discover, read
+    from olive_ls.rules.codes import ERROR, UNREADABLE_FILE, WARNING
+    from olive_ls.service import OliveLanguageService, origin_range, path_to_uri
+
+    settings = workspace_settings.settings_for(args, environment_checks=not args.no_env)
+    if settings is None:
+        return 2
+    try:
+        catalog = load_catalog(args.olive_version)
+    except CatalogError as exc:
+        print(f"olive-ls: {exc}", file=sys.stderr)
+        return 2
+    if catalog.fallback_note:
+        print(f"olive-ls: {catalog.fallback_note}", file=sys.stderr)
+    service = OliveLanguageService(catalog, settings)
+
+    sources, missing = discover(args.paths)
+    for path in missing:
+        print(f"olive-ls: {path}: no such file or folder", file=sys.stderr)
+
+    from olive_ls.rules.registry import Finding
+
+    reports: list[report.FileReport] = []
+    configs = 0
+    read_problems = bool(missing)
+    for source in sources:
+        uri = path_to_uri(source.path)
+        if service.is_excluded(uri):
+            continue
+        read(source)
+        if source.problem is not None:
+            read_problems = True
+            finding = Finding(source.problem, origin_range(), ERROR, code=UNREADABLE_FILE.code)
+            reports.append(report.FileReport(str(source.path), [finding]))
+            continue
+        if source.too_large or service.too_large(source.text):
+            findings = service.size_findings(uri, source.text, source.size)
+        else:
+            doc = service.parse(uri, source.text)
+            configs += service.is_olive_config(uri, doc)
+            findings = service.diagnostics(uri, doc)
+            service.forget(uri)
+        if findings or source.explicit:
+            reports.append(report.FileReport(str(source.path), findings))
+
+    if args.format == "text":
+        output = report.as_text(reports, verbose=args.verbose)
+    else:
+        output = {"json": report.as_json, "sarif": report.as_sarif}[args.format](reports)
+    if output:
+        print(output)
+    errors = sum(1 for r in reports for f in r.findings if f.severity == ERROR)
+    warnings = sum(1 for r in reports for f in r.findings if f.severity == WARNING)
+    if args.format == "text":
+        skipped = len(sources) - configs
+        others = f" ({skipped} other JSON/YAML file(s) skipped)" if skipped else ""
+        print(f"{configs} config(s) checked{others}: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    if read_problems:
+        return 2
+    return 1 if errors else 0

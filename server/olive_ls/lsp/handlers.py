@@ -1,0 +1,159 @@
+"""One handler per LSP method: each turns its params into one call of the service and its result into the reply."""
+
+from __future__ import annotations
+
+import asyncio
+
+from lsprotocol import types
+
+from olive_ls.lsp.server import OliveLanguageServer, server
+from olive_ls.lsp.session import ClientFeatures, Session
+from olive_ls.settings import SECTION, settings_from
+
+
+@server.feature(types.INITIALIZE)
+def initialize(ls: OliveLanguageServer, params: types.InitializeParams) -> None:
+    from olive_ls.catalog import CatalogError, load_catalog
+    from olive_ls.service import OliveLanguageService
+
+    try:
+        catalog = load_catalog()
+    except CatalogError as exc:
+        ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"olive-ls: {exc}"))
+        raise
+    service = OliveLanguageService(catalog)
+    options = params.initialization_options
+    if isinstance(options, dict) and SECTION in options:
+        service.configure(settings_from(options[SECTION])[0])
+    ls.session = Session(service=service, client=ClientFeatures.from_capabilities(params.capabilities))
+    if catalog.fallback_note:
+        ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Info, message=f"olive-ls: {catalog.fallback_note}"))
+
+
+@server.feature(types.INITIALIZED)
+async def initialized(ls: OliveLanguageServer, params: types.InitializedParams) -> None:
+    if ls.session is not None and ls.session.client.configuration:
+        await ls.reload_settings()
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+async def did_change_configuration(ls: OliveLanguageServer, params: types.DidChangeConfigurationParams) -> None:
+    if ls.session is None:
+        return
+    if ls.session.client.configuration:
+        await ls.reload_settings()
+    elif isinstance(params.settings, dict):
+        ls.apply_settings(params.settings.get(SECTION))
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: OliveLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+    ls.schedule_diagnostics(params.text_document.uri, 0)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: OliveLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+    if ls.session is not None:
+        ls.session.runs.feedback.pop(params.text_document.uri, None)
+    ls.schedule_diagnostics(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+def did_save(ls: OliveLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
+    # The file system may have changed (a model folder appeared): re-check now.
+    if ls.session is not None:
+        ls.session.service.forget_environment()
+    ls.schedule_diagnostics(params.text_document.uri, 0)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: OliveLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    session = ls.session
+    if session is None:
+        return
+    task = session.pending.pop(uri, None)
+    if task is not None:
+        task.cancel()
+    session.service.forget(uri)
+    if not session.client.pulls_diagnostics:
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+@server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, types.DiagnosticOptions(identifier="olive-ls", inter_file_dependencies=False, workspace_diagnostics=False))
+async def pull_diagnostics(ls: OliveLanguageServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+    # Clients pull after every change and cancel the pulls they no longer need; an async handler that yields
+    # once is cancelled by pygls before it does the work (a sync one would run regardless).
+    await asyncio.sleep(0)
+    return types.RelatedFullDocumentDiagnosticReport(items=ls.diagnostics_for(params.text_document.uri))
+
+
+@server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=['"', ":", " ", "\n"], resolve_provider=False))
+def completion(ls: OliveLanguageServer, params: types.CompletionParams) -> types.CompletionList:
+    doc = ls.open_document(params.text_document.uri)
+    if doc is None:
+        return types.CompletionList(is_incomplete=False, items=[])
+    client = ls.session.client
+    return ls.session.service.completion(
+        params.text_document.uri, doc, params.position, snippets=client.snippets, markdown=client.markdown_completion
+    )
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+def hover(ls: OliveLanguageServer, params: types.HoverParams) -> types.Hover | None:
+    doc = ls.open_document(params.text_document.uri)
+    if doc is None:
+        return None
+    return ls.session.service.hover(params.text_document.uri, doc, params.position, markdown=ls.session.client.markdown_hover)
+
+
+@server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.Source]))
+def code_action(ls: OliveLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    doc = ls.open_document(params.text_document.uri)
+    return ls.session.service.code_actions(params.text_document.uri, doc, params) if doc is not None else []
+
+
+@server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+def document_symbol(ls: OliveLanguageServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
+    doc = ls.open_document(params.text_document.uri)
+    return ls.session.service.document_symbols(params.text_document.uri, doc) if doc is not None else []
+
+
+@server.feature(types.TEXT_DOCUMENT_DOCUMENT_LINK, types.DocumentLinkOptions(resolve_provider=False))
+def document_link(ls: OliveLanguageServer, params: types.DocumentLinkParams) -> list[types.DocumentLink]:
+    doc = ls.open_document(params.text_document.uri)
+    if doc is None:
+        return []
+    return ls.session.service.document_links(params.text_document.uri, doc, tooltips=ls.session.client.link_tooltips)
+
+
+@server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)
+def folding_range(ls: OliveLanguageServer, params: types.FoldingRangeParams) -> list[types.FoldingRange]:
+    doc = ls.open_document(params.text_document.uri)
+    return ls.session.service.folding_ranges(params.text_document.uri, doc) if doc is not None else []
+
+
+@server.feature(types.TEXT_DOCUMENT_DEFINITION)
+def definition(ls: OliveLanguageServer, params: types.DefinitionParams) -> list[types.Location]:
+    doc = ls.open_document(params.text_document.uri)
+    return ls.session.service.definition(params.text_document.uri, doc, params.position) if doc is not None else []
+
+
+@server.feature(types.TEXT_DOCUMENT_REFERENCES)
+def references(ls: OliveLanguageServer, params: types.ReferenceParams) -> list[types.Location]:
+    doc = ls.open_document(params.text_document.uri)
+    if doc is None:
+        return []
+    return ls.session.service.references(params.text_document.uri, doc, params.position, params.context.include_declaration)
+
+
+@server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
+def prepare_rename(ls: OliveLanguageServer, params: types.PrepareRenameParams) -> types.Range | None:
+    doc = ls.open_document(params.text_document.uri)
+    return ls.session.service.prepare_rename(params.text_document.uri, doc, params.position) if doc is not None else None
+
+
+@server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
+def rename(ls: OliveLanguageServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
+    doc = ls.open_document(params.text_document.uri)
+    return ls.session.service.rename(params.text_document.uri, doc, params.position, params.new_name) if doc is not None else None
