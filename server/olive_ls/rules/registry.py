@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from olive_ls.catalog import Catalog
     from olive_ls.document.parse import ParsedDocument
     from olive_ls.environment import Environment
+    from olive_ls.model.olive import OliveModel
     from olive_ls.model.view import WorkflowView
 
 from olive_ls.rules.codes import ERROR, HINT, INFORMATION, SEVERITIES, WARNING, register_code  # noqa: F401
@@ -70,6 +71,13 @@ class RuleContext:
     catalog: "Catalog"
     file_path: Path | None = None
     environment: "Environment | None" = None  # None when environment checks are off
+
+    @property
+    def model(self) -> "OliveModel":
+        """The one model of Olive for this catalog: every question about Olive goes here."""
+        from olive_ls.model.olive import olive_model
+
+        return olive_model(self.catalog)
 
 
 @dataclass(frozen=True)
