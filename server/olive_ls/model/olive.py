@@ -262,3 +262,18 @@ def olive_model(catalog: "Catalog") -> OliveModel:
         model = OliveModel(catalog)
         object.__setattr__(catalog, "_olive_model", model)
     return model
+
+
+# --- metric types with their sub types (asked by rules/references.py, OLV510) ------------------------------------
+# The catalog gives each metric type's sub types as a plain list, which `OliveModel.metric_types` (built from
+# tables of dicts) leaves out.
+
+
+def metric_sub_types(model: OliveModel) -> dict[str, tuple[str, ...]]:
+    """Each metric type Olive has, with the sub types its torch_metrics backend accepts ("custom": none)."""
+    table = model.__dict__.get("_metric_sub_types")
+    if table is None:
+        raw = model.catalog.data.get("metric_types") or {}
+        table = {str(name): _strings(subs) for name, subs in raw.items()} if isinstance(raw, dict) else {}
+        model.__dict__["_metric_sub_types"] = table
+    return table

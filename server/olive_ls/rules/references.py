@@ -19,6 +19,8 @@ import re
 from typing import Iterator
 
 from olive_ls.document.nodes import Node, Property
+from olive_ls.model.names import DATA_CONFIG, EVALUATOR, SYSTEM, NameIndex, Reference, evaluator_configs, name_index
+from olive_ls.model.olive import metric_sub_types
 from olive_ls.rules.registry import ERROR, WARNING, Finding, RuleContext, rule
 from olive_ls.suggest import did_you_mean, one_of
 
@@ -40,17 +42,6 @@ def _string(node: Node | None) -> str | None:
     return node.value if node is not None and node.kind == "string" and isinstance(node.value, str) else None
 
 
-def _section_names(ctx: RuleContext, key: str) -> list[str] | None:
-    """Names defined under an object section; [] when absent or null; None when it is malformed."""
-    root = ctx.doc.root
-    node = root.get(key) if root is not None and root.is_object else None
-    if node is None or node.kind == "null":
-        return []
-    if not node.is_object:
-        return None
-    return [prop.key for prop in node.properties]
-
-
 def _olive_dict(names: list[str]) -> str:
     return "{" + ", ".join(f"'{name}': ..." for name in names) + "}"
 
@@ -66,34 +57,36 @@ def _replace_fix(suggestions: list[str]) -> dict | None:
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# Names (OLV501-504, OLV514): what each reference place is and where Olive resolves it is model/names.py's.
+
+
+def _names(ctx: RuleContext) -> NameIndex:
+    return name_index(ctx.view, ctx.model)
+
+
+def _unresolved(index: NameIndex, kind: str) -> Iterator[tuple[Reference, list[str]]]:
+    """References by name of this kind that name nothing, with the names there are (none when the section is
+    malformed: the schema rules say so)."""
+    names = index.names(kind)
+    if names is None:
+        return
+    for reference in index.references_of(kind):
+        if reference.name is not None and reference.name not in names:
+            yield reference, names
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # OLV501 systems
-
-
-def _system_refs(ctx: RuleContext) -> Iterator[tuple[str, Node]]:
-    view = ctx.view
-    for key in ("host", "target"):
-        prop = view.engine_params.get(key)
-        if prop is not None and _string(prop.value) is not None:
-            yield key, prop.value
-    for entry in view.passes:
-        node = entry.node.get("host")
-        if _string(node) is not None:
-            yield f"passes.{entry.name}.host", node
 
 
 @rule("OLV501", "unknown-system", "host or target names no entry of `systems`.", ERROR)
 def unknown_system(ctx: RuleContext):
-    names = _section_names(ctx, "systems")
-    if names is None:
-        return
-    for where, node in _system_refs(ctx):
-        name = node.value
-        if name in names:
-            continue
+    for reference, names in _unresolved(_names(ctx), SYSTEM):
+        name = reference.name
         hint, suggestions = did_you_mean(name, names)
         yield Finding.at(
-            node,
-            f"{where} '{name}' is not a system: {_defined(names, 'systems')}. Olive rejects the config: "
+            reference.node,
+            f"{reference.where} '{name}' is not a system: {_defined(names, 'systems')}. Olive rejects the config: "
             f"{name} not found in {_olive_dict(names)}.{hint}"
             + ("" if names else " Define it under systems, or remove it to use the local CPU system."),
             fix=_replace_fix(suggestions),
@@ -106,33 +99,19 @@ def unknown_system(ctx: RuleContext):
 
 @rule("OLV502", "unknown-evaluator", "evaluator names no entry of `evaluators`.", ERROR)
 def unknown_evaluator(ctx: RuleContext):
-    names = _section_names(ctx, "evaluators")
-    if names is None:
-        return
-    view = ctx.view
-    refs = []
-    prop = view.engine_params.get("evaluator")
-    if prop is not None and _string(prop.value) is not None:
-        refs.append(("evaluator", prop.value, False))
-    for entry in view.passes:
-        node = entry.node.get("evaluator")
-        if _string(node) is not None:
-            refs.append((f"passes.{entry.name}.evaluator", node, True))
-    for where, node, at_pass in refs:
-        name = node.value
-        if name in names:
-            continue
+    for reference, names in _unresolved(_names(ctx), EVALUATOR):
+        name = reference.name
         hint, suggestions = did_you_mean(name, names)
         message = (
-            f"{where} '{name}' is not an evaluator: {_defined(names, 'evaluators')}. Olive rejects the config: "
+            f"{reference.where} '{name}' is not an evaluator: {_defined(names, 'evaluators')}. Olive rejects the config: "
             f"{name} not found in {_olive_dict(names)}.{hint}"
         )
-        if at_pass and str(ctx.catalog.version) in PASS_EVALUATOR_NAME_CRASH:
+        if reference.at_pass and str(ctx.catalog.version) in PASS_EVALUATOR_NAME_CRASH:
             message += (
                 f" (Olive {ctx.catalog.version} also cannot take a pass evaluator by name at all: see OLV514; set "
                 "the evaluator at the engine level instead.)"
             )
-        yield Finding.at(node, message, fix=_replace_fix(suggestions))
+        yield Finding.at(reference.node, message, fix=_replace_fix(suggestions))
 
 
 @rule(
@@ -144,14 +123,14 @@ def unknown_evaluator(ctx: RuleContext):
 def pass_evaluator_by_name(ctx: RuleContext):
     if str(ctx.catalog.version) not in PASS_EVALUATOR_NAME_CRASH:
         return
-    names = _section_names(ctx, "evaluators") or []
-    for entry in ctx.view.passes:
-        node = entry.node.get("evaluator")
-        name = _string(node)
-        if name is None or name not in names:
+    index = _names(ctx)
+    names = index.names(EVALUATOR) or []
+    for reference in index.references_of(EVALUATOR):
+        name = reference.name
+        if not reference.at_pass or name is None or name not in names:
             continue  # an unknown name is OLV502's
         yield Finding.at(
-            node,
+            reference.node,
             f"Olive {ctx.catalog.version} cannot resolve a pass evaluator given by name: it validates the pass before "
             f"looking '{name}' up in evaluators, reads the name as an evaluator config and crashes with "
             "AttributeError: 'str' object has no attribute 'get' (olive_evaluator.py validate_type). Set "
@@ -163,34 +142,10 @@ def pass_evaluator_by_name(ctx: RuleContext):
 # Data config references (OLV503, OLV504)
 
 
-def _data_config_refs_in(node: Node | None, key: str | None = None) -> Iterator[Property]:
-    """Properties whose key ends with data_config, at any depth, not looking inside them (as Olive does)."""
-    if node is None:
-        return
-    if node.is_object:
-        for prop in node.properties:
-            if prop.key.endswith("data_config"):
-                yield prop
-            elif prop.value is not None:
-                yield from _data_config_refs_in(prop.value)
-    elif node.is_array:
-        for item in node.items:
-            yield from _data_config_refs_in(item)
-
-
 def _evaluator_nodes(ctx: RuleContext) -> Iterator[tuple[str, Node]]:
     """Every evaluator config: the evaluators section and inline engine and pass evaluators."""
-    view = ctx.view
-    for name, entry in view.evaluators.items():
-        if entry.node.is_object:
-            yield f"evaluators.{name}", entry.node
-    prop = view.engine_params.get("evaluator")
-    if prop is not None and prop.value is not None and prop.value.is_object:
-        yield "evaluator", prop.value
-    for entry in view.passes:
-        node = entry.node.get("evaluator")
-        if node is not None and node.is_object:
-            yield f"passes.{entry.name}.evaluator", node
+    for where, node, _ in evaluator_configs(ctx.view):
+        yield where, node
 
 
 def _metrics(evaluator: Node) -> Iterator[Node]:
@@ -201,32 +156,14 @@ def _metrics(evaluator: Node) -> Iterator[Node]:
                 yield metric
 
 
-def _all_data_config_refs(ctx: RuleContext) -> Iterator[tuple[str, Property]]:
-    for entry in ctx.view.passes:
-        for prop in entry.params.values():
-            if prop.key.endswith("data_config"):
-                yield f"passes.{entry.name}.{prop.key}", prop
-            elif prop.value is not None:
-                for inner in _data_config_refs_in(prop.value):
-                    yield f"passes.{entry.name}...{inner.key}", inner
-    for where, evaluator in _evaluator_nodes(ctx):
-        for index, metric in enumerate(_metrics(evaluator)):
-            prop = metric.prop("data_config")
-            if prop is not None:
-                yield f"{where}.metrics[{index}].data_config", prop
-
-
 @rule("OLV503", "unknown-data-config", "A *data_config reference names no entry of `data_configs`.", ERROR)
 def unknown_data_config(ctx: RuleContext):
-    names = sorted(ctx.view.data_config_names)
-    for where, prop in _all_data_config_refs(ctx):
-        name = _string(prop.value)
-        if name is None or name in names:
-            continue
+    for reference, names in _unresolved(_names(ctx), DATA_CONFIG):
+        name = reference.name
         hint, suggestions = did_you_mean(name, names)
         yield Finding.at(
-            prop.value,
-            f"{where} '{name}' is not a data config: "
+            reference.node,
+            f"{reference.where} '{name}' is not a data config: "
             + (f"data_configs has {one_of(names)}" if names else "the config has no data_configs")
             + f". Olive rejects the config: {name} not found in {_olive_dict(names)}.{hint}",
             fix=_replace_fix(suggestions),
@@ -240,8 +177,8 @@ def unknown_data_config(ctx: RuleContext):
     WARNING,
 )
 def inline_data_config(ctx: RuleContext):
-    for where, prop in _all_data_config_refs(ctx):
-        node = prop.value
+    for reference in _names(ctx).references_of(DATA_CONFIG):
+        where, node = reference.where, reference.node
         if node is None or not node.is_object:
             continue
         container = _string(node.get("type")) or "DataContainer"
@@ -305,9 +242,8 @@ def invalid_data_config_name(ctx: RuleContext):
 
 @rule("OLV512", "unknown-data-component", "Unknown data container type or data component type.", ERROR)
 def unknown_data_component(ctx: RuleContext):
-    data = ctx.catalog.data
-    containers = list(data.get("data_containers") or [])
-    components = data.get("data_components") or {}
+    containers = list(ctx.model.value_set("data_containers"))
+    components = ctx.model.data_components
     for item in _data_config_items(ctx):
         if _string(item.get("user_script")):
             continue  # a user script can register its own containers and components
@@ -372,7 +308,7 @@ def search_without_evaluator(ctx: RuleContext):
     evaluator = ctx.view.engine_params.get("evaluator")
     if evaluator is not None and evaluator.value is not None and _is_set(evaluator.value):
         return
-    names = _section_names(ctx, "evaluators") or []
+    names = _names(ctx).names(EVALUATOR) or []
     how = (
         f"Set \"evaluator\": \"{names[0]}\" at the top level (or in engine)"
         if names
@@ -391,7 +327,7 @@ def unknown_sampler(ctx: RuleContext):
     prop = _search_strategy(ctx)
     if prop is None or not prop.value.is_object or not prop.value.properties:
         return
-    samplers = sorted(ctx.catalog.data.get("samplers") or {}) or ["random", "sequential", "tpe"]
+    samplers = sorted(ctx.model.samplers) or ["random", "sequential", "tpe"]
     sampler = prop.value.prop("sampler")
     if sampler is None:
         if prop.value.prop("search_algorithm") is not None:
@@ -428,12 +364,11 @@ def unknown_sampler(ctx: RuleContext):
 def pass_needs_data(ctx: RuleContext):
     for entry in ctx.view.passes:
         type_name = entry.type_name
-        info = ctx.catalog.pass_info(type_name) if type_name else None
-        if not info or info.get("dataset") != "dataset_required":
+        spec = ctx.model.pass_spec(type_name) if type_name else None
+        if spec is None or not spec.needs_data:
             continue
-        parameters = info.get("parameters") or {}
-        data_params = [name for name, p in parameters.items() if isinstance(p, dict) and p.get("data_config")]
-        if any(parameters[name].get("required") for name in data_params):
+        data_params = [name for name, p in spec.parameters.items() if p.is_data_config]
+        if any(spec.parameters[name].required for name in data_params):
             continue  # a required *data_config parameter: the passes rules report it missing
         given = [
             prop for key, prop in entry.params.items() if key.endswith("data_config") and prop.value is not None and prop.value.kind != "null"
@@ -443,7 +378,7 @@ def pass_needs_data(ctx: RuleContext):
         param = "data_config" if "data_config" in data_params else (data_params[0] if data_params else "data_config")
         names = sorted(ctx.view.data_config_names)
         use = f"\"{param}\": \"{names[0]}\"" if names else f"a data_configs entry and \"{param}\": \"<its name>\""
-        canonical = ctx.catalog.canonical_pass_name(type_name) or type_name
+        canonical = ctx.model.canonical_pass_name(type_name) or type_name
         yield Finding.at(
             entry.type_node,
             f"{canonical} needs data (its Olive metadata says dataset_required: e.g. calibration samples) but pass "
@@ -469,20 +404,13 @@ def _llm_input_model(ctx: RuleContext) -> str | None:
 
 
 def _used_evaluator_nodes(ctx: RuleContext) -> Iterator[Node]:
-    view = ctx.view
+    """The evaluator configs the engine and the passes use: inline, or the `evaluators` entry they name."""
+    index = _names(ctx)
     seen: set[int] = set()
-    refs = []
-    prop = view.engine_params.get("evaluator")
-    if prop is not None and prop.value is not None:
-        refs.append(prop.value)
-    for entry in view.passes:
-        node = entry.node.get("evaluator")
-        if node is not None:
-            refs.append(node)
-    for ref in refs:
-        node = ref
-        if ref.kind == "string":
-            entry = view.evaluators.get(ref.value)
+    for reference in index.references_of(EVALUATOR):
+        node = reference.node
+        if reference.name is not None:
+            entry = ctx.view.evaluators.get(reference.name)
             node = entry.node if entry is not None else None
         if node is not None and node.is_object and id(node) not in seen:
             seen.add(id(node))
@@ -535,7 +463,7 @@ def llm_latency_without_data(ctx: RuleContext):
 
 @rule("OLV510", "unknown-metric-type", "Unknown metric type, or a sub_type that the metric type does not have.", ERROR)
 def unknown_metric_type(ctx: RuleContext):
-    metric_types: dict = ctx.catalog.data.get("metric_types") or {}
+    metric_types = metric_sub_types(ctx.model)
     if not metric_types:
         return
     for where, evaluator in _evaluator_nodes(ctx):
@@ -614,7 +542,7 @@ def _metric_names_instead_of_objects(ctx: RuleContext, where: str, evaluator: No
 
 @rule("OLV513", "unknown-evaluator-type", "An evaluator type that Olive does not have.", ERROR)
 def unknown_evaluator_type(ctx: RuleContext):
-    known = list(ctx.catalog.data.get("evaluator_types") or [])
+    known = list(ctx.model.evaluator_types)
     if not known:
         return
     for where, evaluator in _evaluator_nodes(ctx):
