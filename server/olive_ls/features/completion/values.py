@@ -25,6 +25,9 @@ from olive_ls.features.completion.framework_keys import TASKS
 from olive_ls.features.completion.key_specs import KeySpec
 from olive_ls.features.completion.places import ACCELERATOR, DATA_COMPONENT_KEYS, SUB_TYPE, Place, str_of
 from olive_ls.features.completion.tables import Tables
+from olive_ls.model.names import DATA_CONFIG, EVALUATOR, SYSTEM, name_index
+
+NAME_KINDS = {"system_ref": SYSTEM, "evaluator_ref": EVALUATOR, "data_config_ref": DATA_CONFIG}
 
 @dataclass
 class ValueOption:
@@ -76,12 +79,8 @@ def value_options(tables: Tables, place: Place, spec: KeySpec, view=None, for_it
         device = (str_of(accelerator, "device") or "").lower()
         providers = tables.device_providers.get(device) or data.get("execution_providers", [])
         return [ValueOption(name, f"execution provider · {provider_package(data, name)}", ep_doc(tables, name), enum_kind) for name in providers]
-    if provider == "system_ref":
-        return [ValueOption(name, f"system · {entry.type_name or '?'}", system_ref_doc(entry), types.CompletionItemKind.Reference) for name, entry in (view.systems.items() if view else [])]
-    if provider == "evaluator_ref":
-        return [ValueOption(name, "evaluator", evaluator_ref_doc(entry.node, name), types.CompletionItemKind.Reference) for name, entry in (view.evaluators.items() if view else [])]
-    if provider == "data_config_ref":
-        return [ValueOption(entry.name, f"data config · {str_of(entry.node, 'type') or 'DataContainer'}", data_config_ref_doc(entry.node, entry.name), types.CompletionItemKind.Reference) for entry in (view.data_configs if view else [])]
+    if provider in ("system_ref", "evaluator_ref", "data_config_ref"):
+        return _name_options(provider, view)
     if provider == "sampler":
         return [ValueOption(name, "sampler", sampler_doc(name, info), enum_kind) for name, info in data.get("samplers", {}).items()]
     if provider == "execution_order":
@@ -101,6 +100,25 @@ def value_options(tables: Tables, place: Place, spec: KeySpec, view=None, for_it
     if not for_item and spec.is_boolean:
         return [ValueOption(value, "default" if _same(value, spec.default) else "boolean", "", enum_kind) for value in (True, False)]
     return []
+
+
+def _name_options(provider: str, view) -> list[ValueOption]:
+    """The config's own names of the kind the key refers to, from the one name index (model/names.py)."""
+    ref = types.CompletionItemKind.Reference
+    options, seen = [], set()
+    for d in name_index(view).defined(NAME_KINDS[provider]) if view else []:
+        if d.name in seen:
+            continue
+        seen.add(d.name)
+        entry, node = d.entry, getattr(d.entry, "node", None)
+        if d.kind == SYSTEM:
+            type_name = getattr(entry, "type_name", None)
+            options.append(ValueOption(d.name, f"system · {type_name or '?'}", system_ref_doc(entry) if entry is not None else "", ref))
+        elif d.kind == EVALUATOR:
+            options.append(ValueOption(d.name, "evaluator", evaluator_ref_doc(node, d.name), ref))
+        else:
+            options.append(ValueOption(d.name, f"data config · {str_of(node, 'type') or 'DataContainer'}", data_config_ref_doc(node, d.name), ref))
+    return options
 
 
 def _same(a: Any, b: Any) -> bool:
