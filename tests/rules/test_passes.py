@@ -284,10 +284,11 @@ def test_value_check_agrees_with_olive_pydantic_classes():
     import warnings
 
     from olive_ls.catalog import load_catalog
+    from olive_ls.model.olive import olive_model
     from olive_ls.rules import passes as rules
 
-    catalog = load_catalog("0.13.0")
-    lookups = rules.lookups(catalog)
+    model = olive_model(load_catalog("0.13.0"))
+    lookups = rules.lookups(model)
     package = olive_pkg.OlivePackageConfig.load_default_config()
     spec = accelerator.AcceleratorSpec(accelerator.Device.CPU, "CPUExecutionProvider")
     disagreements = []
@@ -295,13 +296,13 @@ def test_value_check_agrees_with_olive_pydantic_classes():
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            for name in catalog.pass_names:
+            for name in model.pass_names:
                 config_class = package.import_pass_module(name).get_config_class(spec, disable_search=True)
                 config_class = config_class[0] if isinstance(config_class, tuple) else config_class
-                for param, info in catalog.pass_info(name)["parameters"].items():
-                    if info.get("category") == "object" or info.get("data_config"):
+                for param, info in model.passes[name].parameters.items():
+                    if info.raw.get("category") == "object" or info.is_data_config:
                         continue  # names of user_script functions / data configs: not OLV304's
-                    validator = lookups.validator(catalog, name, param)
+                    validator = lookups.validator(model, name, param)
                     for value in PROBES:
                         try:
                             config_class.model_validate({param: value})

@@ -113,13 +113,15 @@ def test_qnn_only_pass_without_qnn_target():
     config["input_model"] = {"type": "ONNXModel", "model_path": "model.onnx"}
     config["passes"] = {"ctx": {"type": "EPContextBinaryGenerator"}}
     text, findings = run(config)
-    finding = only(findings, "OLV403")
+    # The pass asserts on any other EP: that is OLV411 (an error), not OLV403 (made for another EP: a warning).
+    finding = only(findings, "OLV411")
+    assert find(findings, "OLV403") == []
     assert text_at(text, finding) == '"EPContextBinaryGenerator"'
     assert finding.severity == "error"
     assert "Only QNNExecutionProvider is supported for now." in finding.text
     config["systems"]["local_system"]["accelerators"] = [{"device": "npu", "execution_providers": ["QNNExecutionProvider"]}]
     _, fixed = run(config)
-    assert find(fixed, "OLV403") == []
+    assert find(fixed, "OLV411") == [] and find(fixed, "OLV403") == []
 
 
 def test_mixed_precision_on_cpu_is_a_warning_and_uses_the_default_target():
@@ -144,7 +146,8 @@ def test_nvmo_with_trt_rtx_is_fine_and_dynamic_quantization_with_qnn_is_an_error
     assert find(findings, "OLV403") == []
     passes = {"b": {"type": "ModelBuilder", "precision": "int4"}, "q": {"type": "OnnxDynamicQuantization"}}
     text, findings = run(with_accelerator({"device": "npu", "execution_providers": ["QNNExecutionProvider"]}, passes))
-    finding = only(findings, "OLV403")
+    finding = only(findings, "OLV411")
+    assert find(findings, "OLV403") == []
     assert finding.severity == "error"
     assert text_at(text, finding) == '"OnnxDynamicQuantization"'
     assert "QNNExecutionProvider is not supported for dynamic quantization." in finding.text

@@ -15,6 +15,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+# Olive's flattening rule lives in the model; `engine_value` and `pass_param_value` are part of this module's API.
+from olive_ls.model.flatten import ENGINE_FIELD, engine_value, nested_key_path, pass_param_value  # noqa: F401
+
 CONFIG_SUFFIXES = (".json", ".yaml", ".yml")
 
 ConfigPath = tuple  # tuple[str | int, ...]
@@ -106,28 +109,8 @@ def pass_param_path(entry_path: tuple, entry: dict[str, Any], key: str) -> tuple
     return (*entry_path, key)
 
 
-def pass_param_value(entry: dict[str, Any], key: str, default: Any = None) -> Any:
-    nested = entry.get("config")
-    if isinstance(nested, dict) and key in nested:
-        return nested[key]
-    return entry.get(key, default)
-
-
-def engine_value(config: dict[str, Any], key: str, default: Any = None) -> Any:
-    """An engine key may be written at the top level or under `engine` (Olive's NestedConfig flattening)."""
-    if key in config:
-        return config[key]
-    engine = config.get("engine")
-    if isinstance(engine, dict) and key in engine:
-        return engine[key]
-    return default
-
-
 def engine_key_path(config: dict[str, Any], key: str) -> tuple:
-    engine = config.get("engine")
-    if key not in config and isinstance(engine, dict) and key in engine:
-        return ("engine", key)
-    return (key,)
+    return nested_key_path((), config, ENGINE_FIELD, key)
 
 
 def get_at(config: Any, path: tuple) -> Any:

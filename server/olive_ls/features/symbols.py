@@ -46,7 +46,7 @@ def document_symbols(doc, catalog) -> list[types.DocumentSymbol]:
                 pass_prop = prop.value.prop(entry.name)
                 target = pass_prop if entry.alternative is None else entry.node
                 name = entry.name if entry.alternative is None else f"{entry.name}[{entry.alternative}]"
-                canonical = catalog.canonical_pass_name(entry.type_name) if entry.type_name else None
+                canonical = olive_model(catalog).canonical_pass_name(entry.type_name) if entry.type_name else None
                 children.append(_symbol(name, K.Function, target, canonical or entry.type_name))
             symbols.append(_symbol(key, K.Namespace, prop, f"{len(children)} in run order", children))
         elif key == "engine":

@@ -171,6 +171,13 @@ class OliveModel:
             key: _strings(value) for key, value in data.items() if isinstance(value, list) and all(isinstance(v, str) for v in value)
         }
         self.data_components: dict[str, dict] = dict(data.get("data_components") or {})
+        self._derived: dict[str, Any] = {}
+
+    def derived(self, name: str, build):
+        """What a rule or feature compiles from this model once (validators, indexes), kept as long as the model."""
+        if name not in self._derived:
+            self._derived[name] = build(self)
+        return self._derived[name]
 
     @staticmethod
     def _types(table) -> dict[str, TypeSpec]:
@@ -209,11 +216,18 @@ class OliveModel:
         return self._device_providers.get(str(device).lower(), ()) if device else ()
 
     def devices_for(self, provider: str | None) -> tuple[str, ...]:
-        return self._provider_devices.get(self.canonical_provider(provider) or "", ())
+        """The devices whose provider table lists this provider (Olive spells providers exactly)."""
+        return self._provider_devices.get(provider, ()) if isinstance(provider, str) else ()
+
+    def has_provider_table(self, device: str | None) -> bool:
+        return isinstance(device, str) and device.lower() in self._device_providers
+
+    def devices_with_provider_table(self) -> tuple[str, ...]:
+        return tuple(self._device_providers)
 
     def devices_with_providers(self) -> tuple[str, ...]:
-        """Devices Olive can build for: those with a provider table (not cpu_spr, vpu, ... which Olive lists
-        but cannot pick a provider for)."""
+        """Devices Olive can build for, in its order: those with a provider table (not cpu_spr, vpu, ... which
+        Olive lists but cannot pick a provider for)."""
         return tuple(d for d in self.devices if d.lower() in self._device_providers)
 
     def canonical_provider(self, name) -> str | None:

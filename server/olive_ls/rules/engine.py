@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from olive_ls.rules.registry import Finding, RuleContext, load_rules
+from olive_ls.rules.registry import ERROR, HINT, INFORMATION, WARNING, Finding, RuleContext, load_rules
 from olive_ls.model.view import build_view, is_olive_config, mentions_olive_keys
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def analyse(
         try:
             for finding in rule.check(ctx):
                 finding.code = finding.code or rule.code
-                finding.severity = finding.severity or rule.severity
+                finding.severity = _within(finding.severity or rule.severity, rule.severity)
                 findings.append(finding)
         except Exception:  # a broken rule must never take the checker or the server down
             log.exception("rule %s failed on %s", rule.code, file_path or "document")
@@ -78,6 +78,15 @@ HEADLINE_LIMIT = 120
 # "e.g. the" do not end one).
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[A-Z`'\"(\[])")
 _CLAUSE_END = re.compile(r"(?::|;| —| -) ")
+
+
+_RANK = {ERROR: 0, WARNING: 1, INFORMATION: 2, HINT: 3}
+
+
+def _within(severity: str, registered: str) -> str:
+    """A rule may say a finding matters less than its code's severity (a system that is not the target), never
+    more: docs/rules.md and the editor's severity settings promise the registered one as the most."""
+    return severity if _RANK.get(severity, 0) >= _RANK.get(registered, 0) else registered
 
 
 def split_headline(finding: Finding) -> None:

@@ -117,7 +117,7 @@ def execution_providers(ctx: RuleContext) -> Iterator[tuple[str, Node, str | Non
 
 
 def _packages_for(ep: str, ctx: RuleContext) -> tuple[str, ...]:
-    package = (ctx.catalog.data.get("provider_packages") or {}).get(ep)
+    package = ctx.model.provider_package(ep)
     if not isinstance(package, str):
         return ()
     extra = tuple(p for p in _ALSO_PROVIDED_BY.get(ep, ()) if p != package)
@@ -292,7 +292,7 @@ def _pass_types(ctx: RuleContext) -> Iterator[tuple[object, str, Node]]:
         type_node = entry.type_node
         if type_node is None or not isinstance(type_node.value, str):
             continue
-        canonical = ctx.catalog.canonical_pass_name(type_node.value)
+        canonical = ctx.model.canonical_pass_name(type_node.value)
         if canonical:
             yield entry, canonical, type_node
 
@@ -400,19 +400,6 @@ def pydantic_evaluator_crash(ctx: RuleContext):
         return  # one is enough: the crash happens once
 
 
-def pass_requirements(info: dict, catalog_data: dict) -> list[str]:
-    """pip requirements of a pass: the catalog's pip_requirements, else its extras and module dependencies resolved."""
-    listed = info.get("pip_requirements")
-    if isinstance(listed, list):
-        return [str(r) for r in listed]
-    extras_map = catalog_data.get("extra_dependencies") or {}
-    requirements: list[str] = []
-    for extra in info.get("extra_dependencies") or []:
-        requirements.extend(extras_map.get(extra, [extra]))
-    requirements.extend(info.get("module_dependencies") or [])
-    return sorted(set(str(r) for r in requirements))
-
-
 @rule(
     "OLV607",
     "pass-extras-missing",
@@ -424,14 +411,13 @@ def pass_extras_missing(ctx: RuleContext):
     env = _env(ctx)
     if env is None:
         return
-    data = ctx.catalog.data
-    extras_map = data.get("extra_dependencies") or {}
+    model = ctx.model
     reported: set[str] = set()
     said_for: dict[tuple, str] = {}
     for _entry, canonical, type_node in _pass_types(ctx):
-        info = data["passes"].get(canonical) or {}
+        spec = model.passes[canonical]
         problems = []
-        for text in pass_requirements(info, data):
+        for text in model.pass_requirements(spec):
             requirement = parse_requirement(text)
             if requirement is None:
                 continue
@@ -454,7 +440,7 @@ def pass_extras_missing(ctx: RuleContext):
             )
             continue
         said_for[signature] = canonical
-        extras = [e for e in info.get("extra_dependencies") or [] if e in extras_map]
+        extras = [e for e in spec.extras if e in model.extra_dependencies]
         install = f'pip install "olive-ai[{",".join(extras)}]=={ctx.catalog.version}"' if extras else None
         direct = "pip install " + " ".join(f'"{text}"' if any(c in text for c in "<>=[") else text for text, _ in problems)
         how = f"{install}, or just the packages: {direct}" if install else direct

@@ -121,11 +121,11 @@ def old_model_form(ctx: RuleContext):
     if model is None:
         return
     type_name = model.type_name
-    model_types = ctx.catalog.data.get("model_types") or {}
+    model_types = ctx.model.model_types
     canonical = next((name for name in model_types if isinstance(type_name, str) and name.lower() == type_name.lower()), None)
     info = model_types.get(canonical) if canonical else None
-    config_keys = set((info or {}).get("config_keys") or {})
-    handler = (info or {}).get("handler") or f"{canonical or type_name or 'model'}Handler"
+    config_keys = set(info.keys) if info else set()
+    handler = info.handler if info and info.info.get("handler") else f"{canonical or type_name or 'model'}Handler"
     flagged = False
     for key, new in OLD_MODEL_KEYS.items():
         prop = model.params.get(key)
@@ -273,7 +273,7 @@ def removed_engine_keys(ctx: RuleContext):
 
 @rule("OLV206", "removed-system-type", "System types AzureML and IsolatedORT, removed in Olive 0.9.3.", ERROR)
 def removed_system_type(ctx: RuleContext):
-    allowed = sorted((ctx.catalog.data.get("system_types") or {}).keys()) or ["Docker", "LocalSystem", "PythonEnvironment"]
+    allowed = sorted(ctx.model.system_types) or ["Docker", "LocalSystem", "PythonEnvironment"]
     for system in iter_systems(ctx.view):
         type_node = system.node.get("type")
         name = _str(type_node)
@@ -310,7 +310,7 @@ def legacy_pass_note(type_name: str) -> tuple[str, str | None] | None:
 def renamed_pass_type(ctx: RuleContext):
     for entry in ctx.view.passes:
         name = entry.type_name
-        if name is None or entry.type_node is None or ctx.catalog.canonical_pass_name(name):
+        if name is None or entry.type_node is None or ctx.model.canonical_pass_name(name):
             continue
         note = legacy_pass_note(name)
         if note is None:
@@ -341,10 +341,10 @@ def schema_key(ctx: RuleContext):
 @rule("OLV209", "old-pass-keys", "disable_search / clean_run_cache / output_name on a pass: ignored by Olive 0.13.0.", WARNING)
 def old_pass_keys(ctx: RuleContext):
     for entry in ctx.view.passes:
-        canonical = ctx.catalog.canonical_pass_name(entry.type_name or "")
+        canonical = ctx.model.canonical_pass_name(entry.type_name or "")
         if canonical is None:
             continue
-        parameters = ctx.catalog.pass_info(canonical).get("parameters") or {}
+        parameters = ctx.model.passes[canonical].parameters
         for key, instead in OLD_PASS_KEYS.items():
             prop = entry.params.get(key)
             if prop is None or key in parameters:

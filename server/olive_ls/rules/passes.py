@@ -19,6 +19,7 @@ from olive_ls.document.nodes import Node, Property, node_at_path
 from olive_ls.rules.legacy import OLD_PASS_KEYS, legacy_pass_note
 from olive_ls.rules.registry import ERROR, WARNING, Finding, RuleContext, rule
 from olive_ls.suggest import did_you_mean, one_of
+from olive_ls.model.olive import ParamSpec, PassSpec
 from olive_ls.model.view import PASS_DECLARED_KEYS, PassEntry
 
 # Pass types that exist only in Olive releases newer than 0.13.0 (seen in microsoft/olive-recipes).
@@ -112,7 +113,7 @@ def _enum_match(instance, enums, case_sensitive_sets) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Catalog lookups, once per catalog file
+# Compiled once per model of Olive (kept on the model: OliveModel.derived)
 
 
 @dataclass
@@ -123,37 +124,34 @@ class PassLookups:
     _validators: dict[tuple[str, str], Any] = field(default_factory=dict)
     _suggestions: dict[tuple[str, str], tuple[str, list[str]]] = field(default_factory=dict)
 
-    def param_suggestion(self, catalog, pass_name: str, key: str) -> tuple[str, list[str]]:
+    def param_suggestion(self, model, pass_name: str, key: str) -> tuple[str, list[str]]:
         """did_you_mean over the pass's parameters, cached: difflib is the slow part of OLV302."""
         cache_key = (pass_name, key)
         if cache_key not in self._suggestions:
-            parameters = (catalog.pass_info(pass_name) or {}).get("parameters") or {}
-            self._suggestions[cache_key] = did_you_mean(key, list(parameters))
+            spec = model.pass_spec(pass_name)
+            self._suggestions[cache_key] = did_you_mean(key, list(spec.parameters) if spec else [])
             if len(self._suggestions) > 4096:
                 self._suggestions.pop(next(iter(self._suggestions)))
         hint, suggestions = self._suggestions[cache_key]
         return hint, list(suggestions)
 
-    def validator(self, catalog, pass_name: str, param: str):
+    def validator(self, model, pass_name: str, param: str):
         key = (pass_name, param)
         if key not in self._validators:
-            schema = ((catalog.pass_info(pass_name) or {}).get("parameters") or {}).get(param, {}).get("type")
+            spec = model.pass_spec(pass_name)
+            param_spec = spec.parameters.get(param) if spec else None
+            schema = param_spec.raw.get("type") if param_spec else None
             self._validators[key] = self.validator_class(schema) if isinstance(schema, (dict, bool)) else None
         return self._validators[key]
 
 
-_LOOKUPS: dict[str, PassLookups] = {}
+def _build_lookups(model) -> PassLookups:
+    lax = validators.extend(Draft202012Validator, validators={"enum": _make_lax_enum([model.precisions])}, type_checker=_LAX_TYPES)
+    return PassLookups(names=list(model.pass_names), precisions=model.precisions, validator_class=lax)
 
 
-def lookups(catalog) -> PassLookups:
-    key = str(getattr(catalog, "path", id(catalog)))
-    cached = _LOOKUPS.get(key)
-    if cached is None:
-        precisions = frozenset(p for p in catalog.data.get("precisions") or [] if isinstance(p, str))
-        lax = validators.extend(Draft202012Validator, validators={"enum": _make_lax_enum([precisions])}, type_checker=_LAX_TYPES)
-        cached = PassLookups(names=list(catalog.pass_names), precisions=precisions, validator_class=lax)
-        _LOOKUPS[key] = cached
-    return cached
+def lookups(model) -> PassLookups:
+    return model.derived("rules.passes", _build_lookups)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -219,10 +217,10 @@ def search_enabled(view) -> bool:
 
 @rule("OLV301", "unknown-pass-type", "A pass type Olive 0.13.0 does not have.", ERROR)
 def unknown_pass_type(ctx: RuleContext):
-    lk = lookups(ctx.catalog)
+    lk = lookups(ctx.model)
     for entry in ctx.view.passes:
         name = entry.type_name
-        if name is None or entry.type_node is None or ctx.catalog.canonical_pass_name(name):
+        if name is None or entry.type_node is None or ctx.model.canonical_pass_name(name):
             continue
         if legacy_pass_note(name) is not None:
             continue  # renamed or removed in an older release: OLV207 says so
@@ -239,16 +237,16 @@ def unknown_pass_type(ctx: RuleContext):
 
 @rule("OLV302", "unknown-pass-parameter", "A parameter the pass does not have: Olive ignores it and runs with the default.", ERROR)
 def unknown_pass_parameter(ctx: RuleContext):
-    lk = lookups(ctx.catalog)
+    lk = lookups(ctx.model)
     for entry in ctx.view.passes:
-        canonical = ctx.catalog.canonical_pass_name(entry.type_name or "")
+        canonical = ctx.model.canonical_pass_name(entry.type_name or "")
         if canonical is None:
             continue
-        parameters = ctx.catalog.pass_info(canonical).get("parameters") or {}
+        parameters = ctx.model.passes[canonical].parameters
         for prop in _given_params(entry):
             if prop.key in parameters or prop.key in OLD_PASS_KEYS:
                 continue  # old pass keys: OLV209
-            hint, suggestions = lk.param_suggestion(ctx.catalog, canonical, prop.key)
+            hint, suggestions = lk.param_suggestion(ctx.model, canonical, prop.key)
             yield Finding.at(
                 prop,
                 f"'{prop.key}' is not a parameter of {canonical}. Olive 0.13.0 only logs `Keys {{'{prop.key}'}} are not part of "
@@ -260,23 +258,22 @@ def unknown_pass_parameter(ctx: RuleContext):
 @rule("OLV303", "missing-pass-parameter", "A required pass parameter is missing: the pass fails when it runs.", ERROR)
 def missing_pass_parameter(ctx: RuleContext):
     for entry in ctx.view.passes:
-        canonical = ctx.catalog.canonical_pass_name(entry.type_name or "")
+        canonical = ctx.model.canonical_pass_name(entry.type_name or "")
         if canonical is None:
             continue
-        parameters = ctx.catalog.pass_info(canonical).get("parameters") or {}
+        spec = ctx.model.passes[canonical]
         given = {p.key for p in _given_params(entry)}
-        for name, param in parameters.items():
-            if not isinstance(param, dict) or not param.get("required") or name in given:
+        for name, param in spec.parameters.items():
+            if not param.required or name in given:
                 continue
-            if param.get("data_config"):
+            if param.is_data_config:
                 continue  # a missing data config is the references rules' (data a pass needs)
-            about = param.get("description") or ""
+            about = param.description
             allowed = ""
-            info = ctx.catalog.pass_info(canonical)
-            if name == "precision" and info.get("supported_precisions") and "*" not in info["supported_precisions"]:
-                allowed = f" ({canonical} builds {one_of(info['supported_precisions'])})"
-            elif param.get("enum"):
-                allowed = f" (one of {one_of(param['enum'])})"
+            if name == "precision" and spec.precisions and "*" not in spec.precisions:
+                allowed = f" ({canonical} builds {one_of(spec.precisions)})"
+            elif param.enum:
+                allowed = f" (one of {one_of(param.enum)})"
             # Where the schema rule reports a missing key (its owner key), so this finding replaces that one.
             nested = entry.node.get("config")
             if nested is not None and nested.is_object:
@@ -295,30 +292,30 @@ def missing_pass_parameter(ctx: RuleContext):
 
 @rule("OLV304", "bad-pass-value", "A pass parameter value of the wrong type or outside the allowed values.", ERROR)
 def bad_pass_value(ctx: RuleContext):
-    lk = lookups(ctx.catalog)
+    lk = lookups(ctx.model)
     for entry in ctx.view.passes:
-        canonical = ctx.catalog.canonical_pass_name(entry.type_name or "")
+        canonical = ctx.model.canonical_pass_name(entry.type_name or "")
         if canonical is None:
             continue
-        info = ctx.catalog.pass_info(canonical)
-        parameters = info.get("parameters") or {}
+        spec = ctx.model.passes[canonical]
         for prop in _given_params(entry):
-            param = parameters.get(prop.key)
-            if not isinstance(param, dict) or prop.value is None or param.get("data_config"):
+            param = spec.parameters.get(prop.key)
+            if param is None or prop.value is None or param.is_data_config:
                 continue  # data config names are the references rules'
-            finding = _check_value(ctx, lk, canonical, info, prop, param)
+            finding = _check_value(ctx, lk, spec, prop, param)
             if finding is not None:
                 yield finding
 
 
-def _check_value(ctx, lk: PassLookups, canonical: str, info: dict, prop: Property, param: dict) -> Finding | None:
+def _check_value(ctx, lk: PassLookups, spec: PassSpec, prop: Property, param: ParamSpec) -> Finding | None:
+    canonical = spec.name
     node = prop.value
     try:
         value = node.to_python()
     except Exception:  # noqa: BLE001 - half-typed trees
         return None
     if isinstance(value, str) and value in SPECIAL_VALUES:
-        if param.get("required"):
+        if param.required:
             return Finding.at(
                 node,
                 f"'{prop.key}' is required by {canonical} and cannot be {value}: Olive 0.13.0 fails when the pass runs with "
@@ -327,7 +324,7 @@ def _check_value(ctx, lk: PassLookups, canonical: str, info: dict, prop: Propert
         return None
     if isinstance(value, dict) and value.get("olive_parameter_type") == "SearchParameter":
         return None
-    validator = lk.validator(ctx.catalog, canonical, prop.key)
+    validator = lk.validator(ctx.model, canonical, prop.key)
     if validator is None:
         return None
     errors = list(validator.iter_errors(value))
@@ -337,7 +334,7 @@ def _check_value(ctx, lk: PassLookups, canonical: str, info: dict, prop: Propert
     path = list(error.absolute_path)
     where = node_at_path(node, path) if path else node
     where = where or node
-    schema = param.get("type")
+    schema = param.raw.get("type")
     if path:
         inner = prop.key + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
         if error.validator == "required":
@@ -348,7 +345,7 @@ def _check_value(ctx, lk: PassLookups, canonical: str, info: dict, prop: Propert
         message = f"{_show(value)} is not valid for '{prop.key}' of {canonical}: it should be {describe(schema)}."
     suggestions: list = []
     if prop.key == "precision" and isinstance(value, str):
-        supported = [p for p in info.get("supported_precisions") or [] if p != "*"] or sorted(lk.precisions)
+        supported = [p for p in spec.precisions if p != "*"] or sorted(lk.precisions)
         _, suggestions = did_you_mean(value, supported)
         suggestions = suggestions or supported
     elif isinstance(value, str) and isinstance(error.schema, dict) and "enum" in error.schema:
@@ -377,18 +374,18 @@ def _model_flow(ctx: RuleContext):
             return
         kinds_after = set()
         for entry in group:
-            canonical = ctx.catalog.canonical_pass_name(entry.type_name or "")
-            info = ctx.catalog.pass_info(canonical) if canonical else None
+            canonical = ctx.model.canonical_pass_name(entry.type_name or "")
+            spec = ctx.model.passes[canonical] if canonical else None
             yield entry, canonical, kind
-            if info is None:
+            if spec is None:
                 kinds_after.add(None)
             elif canonical == "ModelBuilder":
                 kinds_after.add("onnx")
             elif canonical in CONVERTERS:
                 kinds_after.add("onnx")
-            elif info.get("is_onnx"):
+            elif spec.is_onnx:
                 kinds_after.add("onnx" if kind == "onnx" else None)
-            elif str(info.get("module_path", "")).startswith("olive.passes.pytorch.") and kind in ("hf", "pytorch"):
+            elif spec.is_pytorch and kind in ("hf", "pytorch"):
                 kinds_after.add(kind)
             else:
                 kinds_after.add(None)  # OpenVINO, QNN, QAIRT, Quark, diffusers: other formats, not followed
@@ -399,8 +396,8 @@ def _model_flow(ctx: RuleContext):
 def onnx_pass_before_conversion(ctx: RuleContext):
     model = ctx.view.input_model
     for entry, canonical, kind in _model_flow(ctx):
-        info = ctx.catalog.pass_info(canonical) if canonical else None
-        if info is None or not info.get("is_onnx") or canonical in CONVERTERS or kind not in ("hf", "pytorch", "diffusers"):
+        spec = ctx.model.passes[canonical] if canonical else None
+        if spec is None or not spec.is_onnx or canonical in CONVERTERS or kind not in ("hf", "pytorch", "diffusers"):
             continue
         if entry.type_node is None:
             continue

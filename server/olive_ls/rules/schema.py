@@ -36,8 +36,8 @@ class SchemaChecker:
 
     _PASS_ENTRY = {"type": "object"}
 
-    def __init__(self, catalog):
-        self.root = Draft202012Validator(catalog.schema)
+    def __init__(self, model):
+        self.root = Draft202012Validator(model.run_config_schema)
         self.entry = Draft202012Validator(self._PASS_ENTRY)
 
     def errors(self, instance) -> list[tuple[list, ValidationError]]:
@@ -53,15 +53,9 @@ class SchemaChecker:
         return found
 
 
-_checkers: dict[str, SchemaChecker] = {}
-
-
 def schema_errors(ctx: RuleContext) -> list[tuple[list, ValidationError]]:
-    # One checker per catalog file: building validators walks the schema, far too slow per keystroke.
-    key = str(ctx.catalog.path)
-    if key not in _checkers:
-        _checkers[key] = SchemaChecker(ctx.catalog)
-    return _checkers[key].errors(ctx.doc.root.to_python())
+    # One checker per model of Olive: building validators walks the schema, far too slow per keystroke.
+    return ctx.model.derived("rules.schema", SchemaChecker).errors(ctx.doc.root.to_python())
 
 
 def _leaf(error: ValidationError) -> ValidationError:
@@ -109,7 +103,7 @@ _TYPE_TABLES = {"input_model": "model_types", "systems": "system_types"}
 def _lax_scalar(ctx: RuleContext, error: ValidationError) -> str | None:
     if error.validator != "anyOf":
         return None
-    definitions = ctx.catalog.schema.get("$defs", {})
+    definitions = ctx.model.run_config_schema.get("$defs", {})
     for name, phrase in _LAX_SCALARS.items():
         if definitions.get(name) == error.schema:
             return phrase
@@ -120,7 +114,7 @@ def _type_names(ctx: RuleContext, path: list) -> list[str]:
     if not path or path[-1] != "type":
         return []
     table = _TYPE_TABLES.get(str(path[0]))
-    return sorted(ctx.catalog.data.get(table, [])) if table else []
+    return sorted(getattr(ctx.model, table)) if table else []
 
 
 def _findings_for(ctx: RuleContext, prefix: list, error: ValidationError):

@@ -18,11 +18,12 @@ Which accelerator Olive 0.13.0 builds for (olive/workflows/run/run.py, olive/sys
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from olive_ls.document.nodes import Node, Property
 from olive_ls.rules.registry import ERROR, WARNING, Finding, RuleContext, rule
 from olive_ls.suggest import did_you_mean, one_of
+from olive_ls.model.olive import OliveModel
 from olive_ls.model.view import SYSTEM_DECLARED_KEYS, WorkflowView, merged_params
 
 EP_SUFFIX = "ExecutionProvider"
@@ -58,56 +59,6 @@ EP_ALIASES = {
 
 # ModelBuilder.validate_config (model_builder.py:181-205): precisions it builds at all.
 MODEL_BUILDER_PRECISIONS = ("fp32", "fp16", "bf16", "int8", "int4")
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Catalog lookups, computed once per catalog file
-
-
-@dataclass
-class TargetLookups:
-    devices: tuple[str, ...]
-    device_providers: dict[str, tuple[str, ...]]
-    providers: tuple[str, ...]
-    providers_lower: dict[str, str]
-    precisions: frozenset[str]
-    onnx_passes: frozenset[str]  # lowercased names of passes under olive.passes.onnx
-    ep_to_devices: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-
-_LOOKUPS: dict[str, TargetLookups] = {}
-
-
-def lookups(catalog) -> TargetLookups:
-    key = str(getattr(catalog, "path", id(catalog)))
-    cached = _LOOKUPS.get(key)
-    if cached is not None:
-        return cached
-    data = catalog.data if isinstance(getattr(catalog, "data", None), dict) else {}
-    device_providers = {
-        str(dev).lower(): tuple(str(ep) for ep in eps if isinstance(ep, str))
-        for dev, eps in (data.get("device_providers") or {}).items()
-        if isinstance(eps, list)
-    }
-    providers = tuple(ep for ep in data.get("execution_providers") or [] if isinstance(ep, str))
-    ep_to_devices: dict[str, list[str]] = {}
-    for dev, eps in device_providers.items():
-        for ep in eps:
-            ep_to_devices.setdefault(ep, []).append(dev)
-    onnx = frozenset(
-        name.lower() for name, info in (data.get("passes") or {}).items() if isinstance(info, dict) and info.get("is_onnx")
-    )
-    result = TargetLookups(
-        devices=tuple(str(d) for d in data.get("devices") or []),
-        device_providers=device_providers,
-        providers=providers,
-        providers_lower={ep.lower(): ep for ep in providers},
-        precisions=frozenset(p for p in data.get("precisions") or [] if isinstance(p, str)),
-        onnx_passes=onnx,
-        ep_to_devices={ep: tuple(devs) for ep, devs in ep_to_devices.items()},
-    )
-    _LOOKUPS[key] = result
-    return result
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -196,17 +147,17 @@ def ep_names(accelerator: Node) -> list[tuple[str, Node]]:
     return found
 
 
-def infer_device(ep: str, lk: TargetLookups) -> str | None:
+def infer_device(ep: str, model: OliveModel) -> str | None:
     """AcceleratorLookup.infer_single_device_from_execution_providers for one EP; None when Olive cannot infer it."""
     if ep == CPU_EP:
         return "cpu"
     if ep == QNN_EP:
         return "npu"
-    devices = lk.ep_to_devices.get(ep, ())
+    devices = model.devices_for(ep)
     return devices[0] if len(devices) == 1 else None
 
 
-def target_spec(view: WorkflowView, lk: TargetLookups) -> TargetSpec | None:
+def target_spec(view: WorkflowView, model: OliveModel) -> TargetSpec | None:
     """What Olive builds for, or None when it cannot be told (unresolved target, malformed accelerator)."""
     resolved, system = target_system(view)
     if not resolved:
@@ -231,19 +182,25 @@ def target_spec(view: WorkflowView, lk: TargetLookups) -> TargetSpec | None:
     if device and not ep:
         ep = {"cpu": CPU_EP, "gpu": CUDA_EP}.get(device)
     elif ep and not device:
-        device = infer_device(ep, lk)
+        device = infer_device(ep, model)
     return TargetSpec(device, ep, f"the target {system.label} ({device or 'no device'}, {ep or 'no execution provider'})")
 
 
-def ep_required(view: WorkflowView, lk: TargetLookups) -> bool:
+def ep_required(view: WorkflowView, model: OliveModel) -> bool:
     """olive/workflows/run/run.py is_execution_provider_required: an ONNX pass, or an evaluated ONNX input model."""
     for entry in view.passes:
         name = entry.type_name
-        if isinstance(name, str) and name.rsplit(".", 1)[-1].lower() in lk.onnx_passes:
+        spec = model.pass_spec(name)
+        if spec is not None and spec.is_onnx:
             return True
-    model = view.input_model.type_name if view.input_model is not None else None
+    input_type = view.input_model.type_name if view.input_model is not None else None
     evaluate_input = view.engine_value("evaluate_input_model")
-    return bool(view.engine_params.get("evaluator")) and evaluate_input is not False and isinstance(model, str) and model.lower() == "onnxmodel"
+    return (
+        bool(view.engine_params.get("evaluator"))
+        and evaluate_input is not False
+        and isinstance(input_type, str)
+        and input_type.lower() == "onnxmodel"
+    )
 
 
 def _cap(text: str) -> str:
@@ -256,8 +213,8 @@ def _cap(text: str) -> str:
 
 @rule("OLV401", "ep-not-for-device", "The execution provider does not run on the accelerator's device.", ERROR)
 def ep_not_for_device(ctx: RuleContext):
-    view, lk = ctx.view, lookups(ctx.catalog)
-    needs_ep = ep_required(view, lk)
+    view, model = ctx.view, ctx.model
+    needs_ep = ep_required(view, model)
     for system in iter_systems(view):
         for accelerator in system.accelerator_items():
             if not accelerator.is_object:
@@ -268,21 +225,21 @@ def ep_not_for_device(ctx: RuleContext):
             if not device or not eps:
                 continue
             dev = device.lower()
-            if dev not in lk.device_providers:
-                if dev in (d.lower() for d in lk.devices) and system.is_target and needs_ep:
+            if not model.has_provider_table(dev):
+                if dev in (d.lower() for d in model.devices) and system.is_target and needs_ep:
                     yield Finding.at(
                         device_node,
-                        f"Olive 0.13.0 knows execution providers only for the devices {one_of(sorted(lk.device_providers))}, not for "
+                        f"Olive 0.13.0 knows execution providers only for the devices {one_of(sorted(model.devices_with_provider_table()))}, not for "
                         f"'{device}'. The config loads, then `olive run` crashes while setting up the target: "
                         "`TypeError: Value after * must be an iterable, not NoneType`.",
-                        fix={"title": "Replace with", "replace_value": sorted(lk.device_providers)},
+                        fix={"title": "Replace with", "replace_value": sorted(model.devices_with_provider_table())},
                     )
                 continue
-            allowed = set(lk.device_providers[dev]) | {CPU_EP}
+            allowed = set(model.providers_for(dev)) | {CPU_EP}
             for ep, node in eps:
-                if ep not in lk.providers or ep in allowed:
+                if ep not in model.providers or ep in allowed:
                     continue  # unknown names are OLV406's
-                right = [d for d in lk.ep_to_devices.get(ep, ())]
+                right = list(model.devices_for(ep))
                 where = f" ({ep} runs on {one_of(right)})" if right else ""
                 if system.is_target:
                     message = (
@@ -306,18 +263,18 @@ def ep_not_for_device(ctx: RuleContext):
 
 @rule("OLV402", "precision-not-supported", "The pass's metadata does not list this precision; Olive does not check it.", WARNING)
 def precision_not_supported(ctx: RuleContext):
-    lk = lookups(ctx.catalog)
+    model = ctx.model
     for entry in ctx.view.passes:
-        info = ctx.catalog.pass_info(entry.type_name) if entry.type_name else None
-        canonical = ctx.catalog.canonical_pass_name(entry.type_name) if info else None
-        if not info or canonical == "ModelBuilder":  # ModelBuilder: OLV404 knows what it really builds
+        spec = model.pass_spec(entry.type_name)
+        canonical = spec.name if spec else None
+        if not spec or canonical == "ModelBuilder":  # ModelBuilder: OLV404 knows what it really builds
             continue
-        supported = [p for p in info.get("supported_precisions") or [] if isinstance(p, str)]
+        supported = list(spec.precisions)
         if not supported or "*" in supported:
             continue
         prop = entry.params.get("precision")
         value = _str(prop.value) if prop is not None else None
-        if value is None or value not in lk.precisions or value in supported:
+        if value is None or value not in model.precisions or value in supported:
             continue
         yield Finding.at(
             prop.value,
@@ -344,24 +301,15 @@ _EP_REQUIREMENTS = {
 
 @rule("OLV403", "pass-not-for-target", "The pass is made for another execution provider than the target's.", WARNING)
 def pass_not_for_target(ctx: RuleContext):
-    lk = lookups(ctx.catalog)
-    spec = target_spec(ctx.view, lk)
+    spec = target_spec(ctx.view, ctx.model)
     if spec is None or not spec.ep:
         return
     for entry in ctx.view.passes:
-        canonical = ctx.catalog.canonical_pass_name(entry.type_name) if entry.type_name else None
+        canonical = ctx.model.canonical_pass_name(entry.type_name) if entry.type_name else None
         if canonical is None or entry.type_node is None:
             continue
         if canonical == "OnnxDynamicQuantization" and spec.ep == QNN_EP:
-            yield Finding.at(
-                entry.type_node,
-                f"OnnxDynamicQuantization does not support the QNN EP, and {spec.description} uses it. Olive 0.13.0 fails when "
-                "it creates the pass: `QNNExecutionProvider is not supported for dynamic quantization.` Use "
-                "OnnxStaticQuantization for QNN.",
-                severity=ERROR,
-                fix={"title": "Replace with", "replace_value": ["OnnxStaticQuantization"]},
-            )
-            continue
+            continue  # OLV411: the pass fails there
         if canonical == "OrtMixedPrecision" and spec.ep == CPU_EP:
             yield Finding.at(
                 entry.type_node,
@@ -371,32 +319,62 @@ def pass_not_for_target(ctx: RuleContext):
             )
             continue
         requirement = _EP_REQUIREMENTS.get(canonical)
-        if requirement is None:
-            continue
-        allowed, severity, consequence = requirement
+        if requirement is None or requirement[1] == ERROR:
+            continue  # the failing ones are OLV411's
+        allowed, _, consequence = requirement
         if spec.ep in allowed:
             continue
         yield Finding.at(
             entry.type_node,
             f"{canonical} is made for {one_of(sorted(allowed))}, but {spec.description} uses {spec.ep}: {consequence}. "
             "Olive builds for the engine's target only (a pass's own host does not change that).",
-            severity=severity,
+        )
+
+
+@rule("OLV411", "pass-fails-on-target", "The pass raises or asserts for the target's execution provider when it runs.", ERROR)
+def pass_fails_on_target(ctx: RuleContext):
+    """OLV403 says a pass is made for another provider (a warning: it runs, to little use); this says the pass
+    itself refuses the target's provider, so the run fails there."""
+    spec = target_spec(ctx.view, ctx.model)
+    if spec is None or not spec.ep:
+        return
+    for entry in ctx.view.passes:
+        canonical = ctx.model.canonical_pass_name(entry.type_name) if entry.type_name else None
+        if canonical is None or entry.type_node is None:
+            continue
+        if canonical == "OnnxDynamicQuantization" and spec.ep == QNN_EP:
+            yield Finding.at(
+                entry.type_node,
+                f"OnnxDynamicQuantization does not support the QNN EP, and {spec.description} uses it. Olive 0.13.0 fails when "
+                "it creates the pass: `QNNExecutionProvider is not supported for dynamic quantization.` Use "
+                "OnnxStaticQuantization for QNN.",
+                fix={"title": "Replace with", "replace_value": ["OnnxStaticQuantization"]},
+            )
+            continue
+        requirement = _EP_REQUIREMENTS.get(canonical)
+        if requirement is None or requirement[1] != ERROR or spec.ep in requirement[0]:
+            continue
+        allowed, _, consequence = requirement
+        yield Finding.at(
+            entry.type_node,
+            f"{canonical} is made for {one_of(sorted(allowed))}, but {spec.description} uses {spec.ep}: {consequence}. "
+            "Olive builds for the engine's target only (a pass's own host does not change that).",
         )
 
 
 @rule("OLV404", "model-builder-precision-target", "ModelBuilder's precision cannot be built for the target: Olive prunes the pass.", ERROR)
 def model_builder_precision_target(ctx: RuleContext):
-    lk = lookups(ctx.catalog)
+    model = ctx.model
     spec = None
     for entry in ctx.view.passes:
-        if ctx.catalog.canonical_pass_name(entry.type_name or "") != "ModelBuilder":
+        if ctx.model.canonical_pass_name(entry.type_name or "") != "ModelBuilder":
             continue
         prop = entry.params.get("precision")
         value = _str(prop.value) if prop is not None else None
-        if value is None or value not in lk.precisions:
+        if value is None or value not in model.precisions:
             continue  # a missing or invalid precision is OLV303/OLV304's
         if spec is None:
-            spec = target_spec(ctx.view, lk)
+            spec = target_spec(ctx.view, ctx.model)
             if spec is None:
                 return
         pruned = (
@@ -429,24 +407,24 @@ def model_builder_precision_target(ctx: RuleContext):
 
 @rule("OLV405", "unknown-device", "The accelerator's device is not one Olive knows.", ERROR)
 def unknown_device(ctx: RuleContext):
-    lk = lookups(ctx.catalog)
-    known = {d.lower() for d in lk.devices}
+    model = ctx.model
+    known = {d.lower() for d in model.devices}
     for system in iter_systems(ctx.view):
         for accelerator in system.accelerator_items():
             device_node = accelerator.get("device") if accelerator.is_object else None
             device = _str(device_node)
             if device is None or device.lower() in known:
                 continue
-            hint, suggestions = did_you_mean(device, lk.devices)
+            hint, suggestions = did_you_mean(device, model.devices)
             if system.is_target:
                 message = (
-                    f"'{device}' is not a device Olive 0.13.0 knows ({one_of(lk.devices)}). The config loads, then `olive run` "
+                    f"'{device}' is not a device Olive 0.13.0 knows ({one_of(model.devices)}). The config loads, then `olive run` "
                     f"fails with `ValueError: '{device.lower()}' is not a valid Device`.{hint}"
                 )
                 severity = ERROR
             else:
                 message = (
-                    f"'{device}' is not a device Olive 0.13.0 knows ({one_of(lk.devices)}). {_cap(system.label)} "
+                    f"'{device}' is not a device Olive 0.13.0 knows ({one_of(model.devices)}). {_cap(system.label)} "
                     f"is not the workflow's target, so Olive does not check it now; as a target it fails with "
                     f"`ValueError: '{device.lower()}' is not a valid Device`.{hint}"
                 )
@@ -454,33 +432,33 @@ def unknown_device(ctx: RuleContext):
             yield Finding.at(device_node, message, severity=severity, fix={"title": "Replace with", "replace_value": suggestions or ["cpu", "gpu", "npu"]})
 
 
-def _ep_suggestions(name: str, lk: TargetLookups) -> list[str]:
+def _ep_suggestions(name: str, model: OliveModel) -> list[str]:
     lowered = name.lower().strip()
-    if lowered in lk.providers_lower:
-        return [lk.providers_lower[lowered]]
+    if model.canonical_provider(lowered):
+        return [model.canonical_provider(lowered)]
     stem = lowered[: -len(EP_SUFFIX)] if lowered.endswith(EP_SUFFIX.lower()) else lowered
     stem = stem.strip(" _-")
     if stem in EP_ALIASES:
         return [EP_ALIASES[stem]]
-    for ep in lk.providers:
+    for ep in model.providers:
         if ep[: -len(EP_SUFFIX)].lower() == stem:
             return [ep]
-    _, suggestions = did_you_mean(name if name.lower().endswith(EP_SUFFIX.lower()) else name + EP_SUFFIX, lk.providers)
+    _, suggestions = did_you_mean(name if name.lower().endswith(EP_SUFFIX.lower()) else name + EP_SUFFIX, model.providers)
     return suggestions
 
 
 @rule("OLV406", "bad-ep-name", "The execution provider name is not one Olive knows (or lacks the ExecutionProvider suffix).", ERROR)
 def bad_ep_name(ctx: RuleContext):
-    lk = lookups(ctx.catalog)
-    needs_ep = ep_required(ctx.view, lk)
+    model = ctx.model
+    needs_ep = ep_required(ctx.view, ctx.model)
     for system in iter_systems(ctx.view):
         for accelerator in system.accelerator_items():
             if not accelerator.is_object:
                 continue
             for ep, node in ep_names(accelerator):
-                if ep in lk.providers:
+                if ep in model.providers:
                     continue
-                suggestions = _ep_suggestions(ep, lk)
+                suggestions = _ep_suggestions(ep, model)
                 hint = f" Did you mean '{suggestions[0]}'?" if len(suggestions) == 1 else (
                     " Did you mean " + ", ".join(f"'{s}'" for s in suggestions) + "?" if suggestions else ""
                 )
@@ -495,7 +473,7 @@ def bad_ep_name(ctx: RuleContext):
                     continue
                 if system.is_target and needs_ep:
                     message = (
-                        f"Olive 0.13.0 knows no execution provider '{ep}' ({one_of(lk.providers, limit=4)}). Olive drops it from the "
+                        f"Olive 0.13.0 knows no execution provider '{ep}' ({one_of(model.providers, limit=4)}). Olive drops it from the "
                         f"target: when the target is used it fails with `None of the execution providers ['{ep}'] cannot be found "
                         "in the target system`, otherwise it silently builds with CPUExecutionProvider." + hint
                     )
@@ -529,8 +507,8 @@ def one_accelerator_one_ep(ctx: RuleContext):
 
 @rule("OLV408", "accelerator-needs-ep", "An accelerator without the execution provider (or device) Olive needs.", ERROR)
 def accelerator_needs_ep(ctx: RuleContext):
-    lk = lookups(ctx.catalog)
-    needs_ep = ep_required(ctx.view, lk)
+    model = ctx.model
+    needs_ep = ep_required(ctx.view, ctx.model)
     for system in iter_systems(ctx.view):
         for accelerator in system.accelerator_items():
             if not accelerator.is_object:
@@ -547,13 +525,13 @@ def accelerator_needs_ep(ctx: RuleContext):
                     fix={"title": "Add 'device' and 'execution_providers'", "add_keys": ["device", "execution_providers"], "object_path": accelerator.path()},
                 )
                 continue
-            known = device is not None and device.lower() in (d.lower() for d in lk.devices)  # else OLV405's
+            known = device is not None and device.lower() in (d.lower() for d in model.devices)  # else OLV405's
             if known and not has_eps and device.lower() not in ("cpu", "gpu") and system.is_target and needs_ep:
-                candidates = sorted(lk.device_providers.get(device.lower(), ()))
+                candidates = sorted(model.providers_for(device))
                 extra = (
                     f" For {device.lower()} Olive accepts {one_of(candidates)}."
                     if candidates
-                    else f" Olive 0.13.0 maps execution providers only for {one_of(sorted(lk.device_providers))}."
+                    else f" Olive 0.13.0 maps execution providers only for {one_of(sorted(model.devices_with_provider_table()))}."
                 )
                 yield Finding.at(
                     device_node,
@@ -566,10 +544,9 @@ def accelerator_needs_ep(ctx: RuleContext):
 # OrtTransformersOptimization.validate_config (transformer_optimization.py:140-175): settings it prunes.
 @rule("OLV409", "transformers-optimization-pruned", "OrtTransformersOptimization settings Olive prunes for the target.", ERROR)
 def transformers_optimization_pruned(ctx: RuleContext):
-    lk = lookups(ctx.catalog)
     spec = None
     for entry in ctx.view.passes:
-        if ctx.catalog.canonical_pass_name(entry.type_name or "") != "OrtTransformersOptimization":
+        if ctx.model.canonical_pass_name(entry.type_name or "") != "OrtTransformersOptimization":
             continue
         float16 = entry.params.get("float16")
         use_gpu = entry.params.get("use_gpu")
@@ -585,7 +562,7 @@ def transformers_optimization_pruned(ctx: RuleContext):
         if not float16_on and not (use_gpu is not None and use_gpu.value is not None and use_gpu.value.value is True):
             continue
         if spec is None:
-            spec = target_spec(ctx.view, lk)
+            spec = target_spec(ctx.view, ctx.model)
             if spec is None:
                 return
         if float16_on and spec.ep == CPU_EP:
@@ -613,9 +590,9 @@ def transformers_optimization_pruned(ctx: RuleContext):
 
 @rule("OLV410", "device-not-inferable", "The target's EP runs on several devices and no device is given.", ERROR)
 def device_not_inferable(ctx: RuleContext):
-    lk = lookups(ctx.catalog)
+    model = ctx.model
     resolved, system = target_system(ctx.view)
-    if not resolved or system is None or not ep_required(ctx.view, lk):
+    if not resolved or system is None or not ep_required(ctx.view, ctx.model):
         return
     items = system.accelerator_items()
     if not items or not items[0].is_object:
@@ -628,7 +605,7 @@ def device_not_inferable(ctx: RuleContext):
     if not eps:
         return
     ep, node = eps[0]
-    devices = lk.ep_to_devices.get(ep, ())
+    devices = model.devices_for(ep)
     if ep in (CPU_EP, QNN_EP) or len(devices) <= 1:
         return
     yield Finding.at(
