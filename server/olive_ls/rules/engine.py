@@ -115,7 +115,8 @@ def _partition(pattern: re.Pattern, text: str) -> tuple[str, str, str]:
 
 
 def _drop_generic_overlaps(findings: list[Finding]) -> list[Finding]:
-    specific = {(f.range.start.line, f.range.start.character) for f in findings if f.code not in SCHEMA_CODES and f.code > "OLV099"}
+    # Syntax findings (OLV0xx) are not more specific than the schema's: they say the text is broken, not the value.
+    specific = {(f.range.start.line, f.range.start.character) for f in findings if f.code not in SCHEMA_CODES and not f.code.startswith("OLV0")}
     return [f for f in findings if f.code not in SCHEMA_CODES or (f.range.start.line, f.range.start.character) not in specific]
 
 
