@@ -21,8 +21,9 @@ The engine's keys may be at the top level or under `engine` and a pass's paramet
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from olive_ls.document.nodes import Node, Property
 
@@ -128,7 +129,7 @@ class NameIndex:
 # Building
 
 
-def name_index(view: "WorkflowView | None", model: "OliveModel | None" = None) -> NameIndex:
+def name_index(view: WorkflowView | None, model: OliveModel | None = None) -> NameIndex:
     """The index of a view, built once per view (and model) and kept on the view."""
     if view is None:
         return NameIndex()
@@ -139,7 +140,7 @@ def name_index(view: "WorkflowView | None", model: "OliveModel | None" = None) -
     return cache[key][1]
 
 
-def build_index(view: "WorkflowView", model: "OliveModel | None" = None) -> NameIndex:
+def build_index(view: WorkflowView, model: OliveModel | None = None) -> NameIndex:
     index = NameIndex()
     _definitions(index, view)
     _engine_references(index, view)
@@ -157,7 +158,7 @@ def _object_section(root: Node, key: str) -> tuple[Node | None, list[str] | None
     return node, [prop.key for prop in node.properties]
 
 
-def _definitions(index: NameIndex, view: "WorkflowView") -> None:
+def _definitions(index: NameIndex, view: WorkflowView) -> None:
     for kind, entries in ((SYSTEM, view.systems), (EVALUATOR, view.evaluators)):
         section, names = _object_section(view.root, SECTIONS[kind])
         index.sections[kind] = names
@@ -168,7 +169,7 @@ def _definitions(index: NameIndex, view: "WorkflowView") -> None:
         index.definitions.append(Definition(DATA_CONFIG, entry.name, entry.name_node, entry))
 
 
-def _engine_references(index: NameIndex, view: "WorkflowView") -> None:
+def _engine_references(index: NameIndex, view: WorkflowView) -> None:
     for key in ("host", "target"):
         prop = view.engine_params.get(key)
         if prop is not None:
@@ -178,7 +179,7 @@ def _engine_references(index: NameIndex, view: "WorkflowView") -> None:
         index.references.append(Reference(EVALUATOR, "evaluator", prop, ENGINE_EVALUATOR))
 
 
-def _pass_references(index: NameIndex, view: "WorkflowView", model: "OliveModel | None") -> None:
+def _pass_references(index: NameIndex, view: WorkflowView, model: OliveModel | None) -> None:
     for entry in view.passes:
         prop = entry.node.prop("host")
         if prop is not None:
@@ -212,7 +213,7 @@ def _data_config_props_in(node: Node) -> Iterator[Property]:
             yield from _data_config_props_in(item)
 
 
-def evaluator_configs(view: "WorkflowView") -> Iterator[tuple[str, Node, str]]:
+def evaluator_configs(view: WorkflowView) -> Iterator[tuple[str, Node, str]]:
     """Every evaluator config object: the `evaluators` section's, then inline ones at the engine and the passes."""
     for name, entry in view.evaluators.items():
         if entry.node.is_object:
@@ -226,7 +227,7 @@ def evaluator_configs(view: "WorkflowView") -> Iterator[tuple[str, Node, str]]:
             yield f"passes.{entry.name}.evaluator", node, INLINE_METRIC_DATA_CONFIG
 
 
-def _metric_references(index: NameIndex, view: "WorkflowView") -> None:
+def _metric_references(index: NameIndex, view: WorkflowView) -> None:
     for where, evaluator, olive in evaluator_configs(view):
         metrics = evaluator.get("metrics")
         if metrics is None or not metrics.is_array:
