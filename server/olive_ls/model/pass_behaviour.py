@@ -1,0 +1,156 @@
+"""What the passes do at run time with config values, beside what they declare (docs/olive-runtime-checks.md).
+
+`pass_behaviour(ctx.model)` reads `pass-behaviour.json` next to the catalog (written by
+catalog/pass_behaviour_generate.py from the installed olive-ai, onnxruntime and onnxruntime-genai) once per model.
+A catalog without that file (another Olive version) gets an empty behaviour: every question answers "unknown"
+(None or an empty set), and the rules that need it stay silent rather than guess.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from olive_ls.model.olive import OliveModel, ParamSpec, PassSpec
+
+FILE_NAME = "pass-behaviour.json"
+
+
+@dataclass(frozen=True)
+class Surgeon:
+    name: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+
+
+@dataclass
+class PassBehaviour:
+    data: dict = field(default_factory=dict)
+
+    @property
+    def known(self) -> bool:
+        return bool(self.data)
+
+    def _section(self, name: str) -> dict:
+        value = self.data.get(name)
+        return value if isinstance(value, dict) else {}
+
+    def _set(self, section: str, key: str) -> frozenset[str]:
+        return frozenset(str(v) for v in self._section(section).get(key) or ())
+
+    def library_versions(self) -> dict[str, str]:
+        return {k: str(v) for k, v in self._section("generated_from").items() if v}
+
+    def genai_version(self) -> str:
+        return self.library_versions().get("onnxruntime-genai", "")
+
+    # --- ModelBuilder and onnxruntime-genai's builder ----------------------------------------------------
+
+    def genai_ep(self, provider: str | None) -> str | None:
+        """The genai EP ModelBuilder builds for with this Olive EP; "cpu" for any EP it does not map; None if unknown."""
+        ep_map = self._section("model_builder").get("ep_map")
+        if not isinstance(ep_map, dict) or not provider:
+            return None
+        return ep_map.get(provider, "cpu")
+
+    def genai_mapped_providers(self) -> tuple[str, ...]:
+        return tuple(sorted(self._section("model_builder").get("ep_map") or {}))
+
+    def genai_precisions(self) -> frozenset[str]:
+        return self._set("model_builder", "genai_precisions")
+
+    def genai_bool_options(self) -> frozenset[str]:
+        return self._set("model_builder", "bool_extra_options")
+
+    def genai_split_options(self) -> frozenset[str]:
+        return self._set("model_builder", "split_extra_options")
+
+    def genai_int4_algo_configs(self) -> tuple[str, ...]:
+        return tuple(sorted(self._set("model_builder", "int4_algo_configs")))
+
+    def genai_extra_options(self) -> frozenset[str]:
+        return self._set("model_builder", "extra_options_read")
+
+    # --- onnxruntime.quantization as OnnxQuantization calls it ---------------------------------------------
+
+    def calibration_methods(self) -> tuple[str, ...]:
+        return tuple(sorted(self._set("quantization", "calibration_methods")))
+
+    def quant_formats(self) -> tuple[str, ...]:
+        return tuple(sorted(self._set("quantization", "quant_formats")))
+
+    def quant_type(self, precision) -> str | None:
+        """onnxruntime's QuantType for an Olive precision (quant_type_from_precision); None: Olive prunes it."""
+        return (self._section("quantization").get("precision_quant_types") or {}).get(precision) if isinstance(precision, str) else None
+
+    def quant_precisions(self) -> tuple[str, ...]:
+        return tuple(sorted(self._section("quantization").get("precision_quant_types") or {}))
+
+    def static_only_parameters(self) -> frozenset[str]:
+        return self._set("quantization", "static_only_parameters")
+
+    def static_defaults(self) -> list[tuple[str, Any]]:
+        """The static-only parameters with their static-mode defaults, in the order Olive resolves them."""
+        rows = self._section("quantization").get("static_conditional_defaults") or []
+        return [(str(r[0]), r[1]) for r in rows if isinstance(r, list) and len(r) == 2]
+
+    def quant_extra_option_parameters(self) -> dict[str, tuple[str, bool]]:
+        """extra_options key -> (the pass parameter that overwrites it, whether it is used in dynamic mode)."""
+        table = self._section("quantization").get("extra_options_parameters") or {}
+        return {k: (str(v[0]), bool(v[1])) for k, v in table.items() if isinstance(v, list) and len(v) == 2}
+
+    # --- onnxruntime.transformers ----------------------------------------------------------------------
+
+    def transformers_model_types(self) -> tuple[str, ...]:
+        return tuple(sorted(self._set("transformers_optimization", "model_types")))
+
+    def fusion_options(self) -> tuple[str, ...]:
+        return tuple(sorted(self._set("transformers_optimization", "fusion_options")))
+
+    def attention_op_types(self) -> tuple[str, ...]:
+        return tuple(sorted(self._set("transformers_optimization", "attention_op_types")))
+
+    # --- GraphSurgeries ---------------------------------------------------------------------------------
+
+    def surgeons(self) -> dict[str, Surgeon]:
+        """Lower-cased registry key -> surgeon (Olive matches surgeon names without regard to case)."""
+        table = self._section("graph_surgeries").get("surgeons") or {}
+        return {
+            key: Surgeon(str(v.get("name") or key), tuple(v.get("required") or ()), tuple(v.get("optional") or ()))
+            for key, v in table.items()
+            if isinstance(v, dict)
+        }
+
+
+def param_category(param: ParamSpec | None) -> str | None:
+    """Olive's ParamCategory of a pass parameter ("object": a function or class name, "path", "data", "none")."""
+    return str(param.raw.get("category")) if param is not None and param.raw.get("category") else None
+
+
+def param_default(spec: PassSpec | None, name: str) -> Any:
+    param = spec.parameters.get(name) if spec is not None else None
+    return param.default if param is not None else None
+
+
+def _load(model: OliveModel) -> PassBehaviour:
+    path = getattr(model.catalog, "path", None)
+    candidate = path.parent / FILE_NAME if path is not None else None
+    try:
+        data = json.loads(candidate.read_text(encoding="utf-8")) if candidate is not None and candidate.is_file() else {}
+    except (OSError, ValueError):
+        data = {}
+    return PassBehaviour(data if isinstance(data, dict) else {})
+
+
+def pass_behaviour(model: OliveModel) -> PassBehaviour:
+    """The run-time behaviour for this model's Olive version, read once and kept on the model."""
+    derived = getattr(model, "derived", None)
+    if callable(derived):
+        return derived("pass_behaviour", _load)
+    cached = getattr(model, "_pass_behaviour", None)
+    if cached is None:
+        cached = _load(model)
+        object.__setattr__(model, "_pass_behaviour", cached)
+    return cached
