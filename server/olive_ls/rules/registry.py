@@ -35,6 +35,10 @@ ALL_RULE_MODULES = (
     "olive_ls.rules.references",
     "olive_ls.rules.environment",
     "olive_ls.rules.filesystem",
+    "olive_ls.rules.runtime_model_builder",
+    "olive_ls.rules.runtime_quantization",
+    "olive_ls.rules.runtime_optimization",
+    "olive_ls.rules.runtime_passes",
 )
 
 
