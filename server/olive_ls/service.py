@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from lsprotocol import types
+from typing import TYPE_CHECKING
 
 from olive_ls.catalog import Catalog, load_catalog
 from olive_ls.document.parse import ParsedDocument, language_for, parse_document
-from olive_ls.features import actions, completion, hover, links, navigation, symbols
+from olive_ls.document.ranges import origin_range
 from olive_ls.model.view import is_olive_config
 from olive_ls.rules.codes import TOO_LARGE
 from olive_ls.rules.engine import DiagnosticSettings, analyse
@@ -27,9 +27,10 @@ from olive_ls.settings import ServerSettings
 MAX_ANALYSED_CHARS = 2_000_000
 
 
-def origin_range() -> types.Range:
-    origin = types.Position(line=0, character=0)
-    return types.Range(start=origin, end=origin)
+if TYPE_CHECKING:
+    from lsprotocol import types
+
+__all__ = ["MAX_ANALYSED_CHARS", "OliveLanguageService", "origin_range", "path_to_uri", "uri_to_path"]
 
 
 def path_to_uri(path: Path) -> str:
@@ -129,16 +130,24 @@ class OliveLanguageService:
         return analyse(doc, self.catalog, file_path=uri_to_path(uri), settings=settings, environment=self.environment(), force_olive=forced)
 
     def completion(self, uri: str, doc: ParsedDocument, position: types.Position, snippets: bool = True, markdown: bool = True) -> types.CompletionList:
+        from lsprotocol import types
+
+        from olive_ls.features import completion
+
         if not self.is_olive_config(uri, doc) and doc.root is not None:
             return types.CompletionList(is_incomplete=False, items=[])
         return completion.complete(doc, self.catalog, position, snippets=snippets, markdown=markdown)
 
     def hover(self, uri: str, doc: ParsedDocument, position: types.Position, markdown: bool = True) -> types.Hover | None:
+        from olive_ls.features import hover
+
         if not self.is_olive_config(uri, doc):
             return None
         return hover.hover(doc, self.catalog, position, markdown=markdown)
 
     def code_actions(self, uri: str, doc: ParsedDocument, params: types.CodeActionParams) -> list[types.CodeAction]:
+        from olive_ls.features import actions
+
         if not self.is_olive_config(uri, doc):
             return []
         return actions.code_actions(doc, self.catalog, uri, params.range, params.context.diagnostics)
@@ -150,27 +159,47 @@ class OliveLanguageService:
         return migration.plan_migration(doc, self.catalog)
 
     def document_symbols(self, uri: str, doc: ParsedDocument) -> list[types.DocumentSymbol]:
+        from olive_ls.features import symbols
+
         if not self.is_olive_config(uri, doc):
             return []
         return symbols.document_symbols(doc, self.catalog)
 
     def document_links(self, uri: str, doc: ParsedDocument, tooltips: bool = True) -> list[types.DocumentLink]:
+        from olive_ls.features import links
+
         if not self.is_olive_config(uri, doc):
             return []
         return links.document_links(doc, uri_to_path(uri), tooltips=tooltips)
 
     def folding_ranges(self, uri: str, doc: ParsedDocument) -> list[types.FoldingRange]:
+        from olive_ls.features import symbols
+
         return symbols.folding_ranges(doc)
 
     def definition(self, uri: str, doc: ParsedDocument, position: types.Position) -> list[types.Location]:
-        return [types.Location(uri=uri, range=r) for r in navigation.definition(doc, position)]
+        from lsprotocol import types
+
+        from olive_ls.features import navigation
+
+        return [types.Location(uri=uri, range=r) for r in navigation.definition(doc, position, self.catalog)]
 
     def references(self, uri: str, doc: ParsedDocument, position: types.Position, include_declaration: bool) -> list[types.Location]:
-        return [types.Location(uri=uri, range=r) for r in navigation.references(doc, position, include_declaration)]
+        from lsprotocol import types
+
+        from olive_ls.features import navigation
+
+        return [types.Location(uri=uri, range=r) for r in navigation.references(doc, position, include_declaration, self.catalog)]
 
     def prepare_rename(self, uri: str, doc: ParsedDocument, position: types.Position) -> types.Range | None:
-        return navigation.prepare_rename(doc, position)
+        from olive_ls.features import navigation
+
+        return navigation.prepare_rename(doc, position, self.catalog)
 
     def rename(self, uri: str, doc: ParsedDocument, position: types.Position, new_name: str) -> types.WorkspaceEdit | None:
-        edits = navigation.rename(doc, position, new_name)
+        from lsprotocol import types
+
+        from olive_ls.features import navigation
+
+        edits = navigation.rename(doc, position, new_name, self.catalog)
         return types.WorkspaceEdit(changes={uri: edits}) if edits else None

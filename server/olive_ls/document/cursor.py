@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lsprotocol.types import Position, Range
+from olive_ls.document.ranges import Position, Range
 
 from olive_ls.document import nodes as n
 from olive_ls.document.nodes import Node, PathPart, node_at_path

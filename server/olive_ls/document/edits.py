@@ -12,13 +12,17 @@ unless a YAML 1.1 loader (PyYAML, which Olive uses) would read them as something
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lsprotocol.types import TextEdit
+
 import json
 import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from lsprotocol.types import TextEdit
 
 from olive_ls.document.nodes import ARRAY, OBJECT, Node, Property
 
@@ -587,6 +591,8 @@ def apply_edits(data: bytes, edits: list[Edit]) -> str:
     return b"".join(out).decode("utf-8", errors="surrogatepass")
 
 
-def to_text_edits(doc, edits: list[Edit]) -> list[TextEdit]:
+def to_text_edits(doc, edits: list[Edit]) -> list["TextEdit"]:
+    from lsprotocol.types import TextEdit  # only features that answer the editor get here
+
     index = doc.index
     return [TextEdit(range=index.range_of(e.start, e.end), new_text=e.text) for e in normalise(edits)]

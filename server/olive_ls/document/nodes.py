@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator, Union
 
-from lsprotocol.types import Range
+from olive_ls.document.ranges import Range
 
 if TYPE_CHECKING:
     from olive_ls.document.text import LineIndex

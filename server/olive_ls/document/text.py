@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 
-from lsprotocol.types import Position, Range
+from olive_ls.document.ranges import Position, Range
 
 
 class LineIndex:

@@ -8,6 +8,7 @@ from typing import Any, Iterable
 from lsprotocol import types
 
 from olive_ls.document.nodes import node_at_path, property_at_path
+from olive_ls.document.ranges import Range, origin_range
 from olive_ls.model.view import is_olive_config
 from olive_ls.rules.registry import ERROR, Finding
 
@@ -17,14 +18,13 @@ RUN_COMMAND = "olive.runWorkflow"
 SMOKE_COMMAND = "olive.smokeTest"
 
 
-def _start_of(doc) -> types.Range:
+def _start_of(doc) -> Range:
     if doc.root is not None and doc.root.properties:
         return doc.root.properties[0].key_node.range
-    origin = types.Position(line=0, character=0)
-    return types.Range(start=origin, end=origin)
+    return origin_range()
 
 
-def _place(doc, path: list | None) -> types.Range:
+def _place(doc, path: list | None) -> Range:
     """On the value Olive complained about when it is a scalar, else on its key, else at the top."""
     if not path:
         return _start_of(doc)

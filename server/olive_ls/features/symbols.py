@@ -5,6 +5,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from olive_ls.document.nodes import Node, Property
+from olive_ls.model.olive import olive_model
 from olive_ls.model.view import build_view, is_olive_config
 
 K = types.SymbolKind

@@ -16,7 +16,7 @@ import shutil
 from pathlib import Path
 from typing import Iterator
 
-from lsprotocol.types import Range
+from olive_ls.document.ranges import Range, origin_range
 
 from olive_ls import config_paths
 from olive_ls.document.nodes import Node, Property
@@ -63,13 +63,7 @@ def anchor_range(ctx: RuleContext) -> Range:
     if ctx.doc.index is not None:
         end = len(ctx.doc.index.data)
         return ctx.doc.index.range_of(end, end)
-    return Range(start=root.range.end, end=root.range.end) if root is not None else Range(start=_zero(), end=_zero())
-
-
-def _zero():
-    from lsprotocol.types import Position
-
-    return Position(line=0, character=0)
+    return Range(start=root.range.end, end=root.range.end) if root is not None else origin_range()
 
 
 def config_folder(ctx: RuleContext) -> Path | None:

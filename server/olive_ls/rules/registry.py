@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from lsprotocol.types import Range
+from olive_ls.document.ranges import Range
 
 from olive_ls.document.nodes import Node, Property
 
@@ -35,15 +35,16 @@ ALL_RULE_MODULES = (
     "olive_ls.rules.references",
     "olive_ls.rules.environment",
     "olive_ls.rules.filesystem",
+    "olive_ls.rules.machine",
+    "olive_ls.rules.runtime_model_builder",
+    "olive_ls.rules.runtime_quantization",
+    "olive_ls.rules.runtime_optimization",
+    "olive_ls.rules.runtime_passes",
     "olive_ls.rules.runtime_engine",
     "olive_ls.rules.runtime_evaluation",
     "olive_ls.rules.runtime_systems",
     "olive_ls.rules.runtime_model",
     "olive_ls.rules.runtime_data",
-    "olive_ls.rules.runtime_model_builder",
-    "olive_ls.rules.runtime_quantization",
-    "olive_ls.rules.runtime_optimization",
-    "olive_ls.rules.runtime_passes",
 )
 
 
