@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "olive_ls.cli.run",
     "olive_ls.cli.smoke",
     "olive_ls.cli.new",
+    "olive_ls.cli.doctor",
 )
 
 
