@@ -29,6 +29,7 @@ const SERVER_RUN_WORKFLOW = "olive.runWorkflow";
 const SERVER_CANCEL_RUN = "olive.cancelRun";
 const SERVER_SMOKE_TEST = "olive.smokeTest";
 const SERVER_NEW_WORKFLOW = "olive.newWorkflow";
+const SERVER_CHECK_ENVIRONMENT = "olive.checkEnvironment";
 
 let client: LanguageClient | undefined;
 let outputChannel: vscode.OutputChannel;
@@ -439,6 +440,21 @@ function resultLocation(result: unknown): vscode.Uri | undefined {
   return undefined;
 }
 
+// `olive-ls doctor` through the server: the configured Python and this machine, plus what the open config
+// needs when one is active. The report's text goes to the Olive output; the server shows a one-line summary.
+async function checkEnvironment(): Promise<void> {
+  const document = vscode.window.activeTextEditor?.document;
+  const config =
+    document && ["json", "jsonc", "yaml"].includes(document.languageId) && !document.isUntitled ? document.uri.toString() : undefined;
+  const result = await executeServerCommand(SERVER_CHECK_ENVIRONMENT, config ? [config] : [], "Olive: checking the environment");
+  if (!result || typeof result !== "object") {
+    return;
+  }
+  const text = (result as Record<string, unknown>).text;
+  outputChannel.appendLine(typeof text === "string" ? text : JSON.stringify(result, null, 2));
+  outputChannel.show(true);
+}
+
 // ------------------------------------------------------------------------------------------------ lifecycle
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -451,6 +467,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("olive-ls.showOutput", () => outputChannel.show()),
     vscode.commands.registerCommand("olive-ls.newWorkflow", newWorkflow),
     vscode.commands.registerCommand("olive-ls.restartServer", () => restart()),
+    vscode.commands.registerCommand("olive-ls.checkEnvironment", checkEnvironment),
     vscode.workspace.onDidChangeConfiguration((e) => {
       // The other olive.* settings reach the running server through workspace/didChangeConfiguration.
       if (e.affectsConfiguration("olive.python")) {

@@ -198,3 +198,30 @@ def code_lens(ls: OliveLanguageServer, params: types.CodeLensParams) -> list[typ
     path = uri_to_path(uri)
     running = path is not None and is_running(path)
     return run_feedback.code_lenses(doc, uri, ls.session.runs.outputs.get(uri, []), running)
+
+
+@server.command("olive.checkEnvironment")
+async def check_environment(ls: OliveLanguageServer, *args: Any) -> dict:
+    """`olive-ls doctor` for the configured Python (and the config whose URI or path is given): the report as
+    JSON, with its text form under "text", and a one-line summary shown to the user."""
+    from olive_ls.cli.doctor import MARKS, ConfigReadError, as_text, build_report
+
+    target = args[0] if args and isinstance(args[0], str) and args[0] else None
+    config = (uri_to_path(target) if target.startswith("file:") else Path(target)) if target else None
+    if config is not None and not config.is_file():
+        config = None  # an unsaved or untitled document: the environment alone
+    python = _python(ls)
+    try:
+        report = await asyncio.to_thread(build_report, None if python == sys.executable else python, config)
+    except ConfigReadError as exc:
+        _refuse(ls, str(exc))
+    report["text"] = as_text(report, MARKS)
+    counts = report["counts"]
+    kind = types.MessageType.Error if counts["problem"] else types.MessageType.Warning if counts["warning"] else types.MessageType.Info
+    _notify(
+        ls,
+        kind,
+        f"Olive environment ({report['python']['path']}): {counts['ok']} ok, {counts['warning']} warning(s), "
+        f"{counts['problem']} problem(s) (details in the report)",
+    )
+    return report
