@@ -4,12 +4,15 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install clean e2e-vscode
+.PHONY: demo test install clean e2e-vscode catalogs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[run,test]'
+	# pip compiles what it installs; an editable install's own sources it does not. Where PYTHONDONTWRITEBYTECODE
+	# is set (these machines), every start would compile olive_ls from source again: compile it once here.
+	$(PY) -m compileall -q server/olive_ls
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -22,6 +25,12 @@ test: $(STAMP)
 
 clean:
 	rm -rf $(VENV) work
+
+# Every shipped Olive catalog (schemas/), each generated in its own environment under /tmp/olive-venvs/<version>/
+# (OLIVE_LS_CATALOG_VENVS), created on demand with torch==2.13.0 CPU: scripts/make_catalogs.py. Needs only a
+# Python 3.11 (the torch wheel's), not .venv.
+catalogs:
+	$(PYTHON) scripts/make_catalogs.py
 
 # VS Code extension end to end (client-vscode/README.md): code-server in headless Chromium; not part of `make test`.
 e2e-vscode: $(STAMP)

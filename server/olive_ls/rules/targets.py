@@ -269,6 +269,8 @@ def precision_not_supported(ctx: RuleContext):
         canonical = spec.name if spec else None
         if not spec or canonical == "ModelBuilder":  # ModelBuilder: OLV404 knows what it really builds
             continue
+        if canonical in PRECISION_PRUNING or canonical == "NVModelOptQuantization":
+            continue  # their validate_config decides: OLV412 (NVModelOptQuantization: OLV351)
         supported = list(spec.precisions)
         if not supported or "*" in supported:
             continue
@@ -282,6 +284,49 @@ def precision_not_supported(ctx: RuleContext):
             "Olive 0.13.0 does not check this before running the pass, which then fails or produces a model in an "
             "unexpected precision.",
             fix={"title": "Replace with", "replace_value": supported},
+        )
+
+
+# Passes whose validate_config returns False for a precision outside a set, so that Olive prunes the pass (and
+# exits 0 without a model when no other pass is left): pass -> (where Olive decides, the precisions it keeps).
+# The ONNX quantization passes keep what onnxruntime has a QuantType for (quant_type_from_precision); that set is
+# generated from the installed libraries into pass-behaviour.json.
+PRECISION_PRUNING = {
+    "OnnxQuantization": ("olive/passes/onnx/quantization.py:354", None),
+    "OnnxStaticQuantization": ("olive/passes/onnx/quantization.py:354", None),
+    "OnnxDynamicQuantization": ("olive/passes/onnx/quantization.py:354", None),
+    "OnnxBnb4Quantization": ("olive/passes/onnx/bnb_quantization.py:61", ("fp4", "nf4")),
+    "AimetQuantization": ("olive/passes/onnx/aimet_quantization.py:304", ("int4", "int8", "int16")),
+}
+
+
+@rule("OLV412", "precision-prunes-pass", "The pass's validate_config refuses this precision: Olive prunes the pass.", ERROR)
+def precision_prunes_pass(ctx: RuleContext):
+    """Unlike OLV402 (metadata only), these passes check the precision themselves before running and drop the pass
+    when it is outside what they can build; with no other pass left, `olive run` exits 0 without a model."""
+    from olive_ls.model.pass_behaviour import pass_behaviour
+
+    model = ctx.model
+    for entry in ctx.view.passes:
+        canonical = model.canonical_pass_name(entry.type_name)
+        if canonical not in PRECISION_PRUNING:
+            continue
+        where, kept = PRECISION_PRUNING[canonical]
+        if kept is None:
+            behaviour = pass_behaviour(model)
+            if not behaviour.known:
+                continue
+            kept = behaviour.quant_precisions()
+        prop = entry.params.get("precision")
+        value = _str(prop.value) if prop is not None else None
+        if value is None or value in kept or value not in model.precisions:
+            continue  # unset: the pass's default; not a precision at all: OLV304's
+        yield Finding.at(
+            prop.value,
+            f"Olive will skip {canonical} and may exit 0 without a model: it cannot build precision '{value}'. "
+            f"Its validate_config ({where}, Olive {model.version}) keeps only {one_of(sorted(kept))} and prunes the pass "
+            "otherwise.",
+            fix={"title": "Replace with", "replace_value": sorted(kept)},
         )
 
 
