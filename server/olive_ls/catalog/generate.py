@@ -6,20 +6,27 @@ which is why the result is committed and read back by `olive_ls.catalog.loader` 
 
 The output is deterministic (sorted keys, no timestamps, no absolute paths), so regenerating with the same
 olive-ai reproduces the committed files byte for byte.
+
+It runs against every olive-ai from 0.9.0 on (pydantic v1 configs up to 0.11.0, see as_v2_model) and against
+Olive main (`--label main --commit <sha>`). `make catalogs` (scripts/make_catalogs.py) generates them all, each
+in its own environment, and packs them into schemas/ with pack_catalogs: the newest release whole, the others
+as deltas (the stored form is described in loader.py).
 """
 
 from __future__ import annotations
 
 import enum
+import hashlib
 import importlib.metadata
 import inspect
 import json
 import logging
 import math
 import sys
+import typing
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from olive_ls.json_types import json_type_of as value_json_type
 
@@ -180,6 +187,9 @@ def to_json_value(value: Any) -> Any:
         return {str(to_json_value(k)): to_json_value(v) for k, v in value.items()}
     if hasattr(value, "model_dump"):
         return to_json_value(value.model_dump(mode="json"))
+    if is_pydantic_v1_model(type(value)):
+        # Not .json(): Olive's v1 ConfigBase encodes paths resolved to absolute ones.
+        return to_json_value(value.dict())
     raise NotJsonValue(type(value).__name__)
 
 
@@ -263,7 +273,9 @@ def _dedupe(items: list) -> list:
 
 
 def pydantic_field_fragments(model_cls: Any) -> dict[str, dict]:
-    """Self-contained JSON Schema fragment per field of a pydantic model."""
+    """Self-contained JSON Schema fragment per field of a pydantic model (v2, or v1 through its v2 mirror)."""
+    if is_pydantic_v1_model(model_cls):
+        model_cls = as_v2_model(model_cls)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # non-serialisable defaults are reported by json_default instead
         schema = model_cls.model_json_schema()
@@ -275,6 +287,129 @@ def pydantic_field_fragments(model_cls: Any) -> dict[str, dict]:
         fragment.pop("description", None)
         fragments[name] = fragment
     return fragments
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Pydantic v1 (olive-ai up to 0.11.0 builds its configs on pydantic.v1, olive/common/pydantic_v1.py)
+#
+# A v1 model is mirrored as a v2 model with the same field annotations (v1 models in them mirrored in turn),
+# defaults, descriptions, constraints and `extra`, and pydantic v2 writes its JSON Schema. So the fragments of
+# every release come from one schema generator and have one shape; v1's own .schema() writes `definitions`,
+# leaves null out of Optional fields and says nothing of `x: str = None` accepting None. A mirror whose schema
+# fails is reported like a v2 model's (pass_parameters: "pydantic schema failed"); no release does.
+
+
+def is_pydantic_v1_model(cls: Any) -> bool:
+    # model_fields first: on a v2 model, touching __fields__ warns (deprecated).
+    return isinstance(cls, type) and not hasattr(cls, "model_fields") and hasattr(cls, "__fields__") and hasattr(
+        cls, "__config__"
+    )
+
+
+_V2_MIRRORS: dict[type, Any] = {}
+_V1_IN_PROGRESS: set[type] = set()
+
+# v1 FieldInfo constraint -> v2 Field argument.
+V1_CONSTRAINTS = {
+    "gt": "gt", "ge": "ge", "lt": "lt", "le": "le", "multiple_of": "multiple_of", "min_items": "min_length",
+    "max_items": "max_length", "min_length": "min_length", "max_length": "max_length", "regex": "pattern",
+}
+
+
+def as_v2_model(v1_cls: type) -> Any:
+    """The pydantic v2 mirror of a v1 model (cached per class)."""
+    import pydantic
+
+    if v1_cls not in _V2_MIRRORS:
+        _V1_IN_PROGRESS.add(v1_cls)
+        try:
+            fields = {name: _v2_field(field) for name, field in v1_cls.__fields__.items()}
+        finally:
+            _V1_IN_PROGRESS.discard(v1_cls)
+        extra = getattr(getattr(v1_cls.__config__, "extra", None), "value", None) or "ignore"
+        _V2_MIRRORS[v1_cls] = pydantic.create_model(
+            v1_cls.__name__,
+            __config__=pydantic.ConfigDict(extra=extra, arbitrary_types_allowed=True),
+            __doc__=v1_cls.__doc__,
+            **fields,
+        )
+    return _V2_MIRRORS[v1_cls]
+
+
+def _v2_field(field: Any) -> tuple:
+    """(annotation, v2 FieldInfo) of a v1 ModelField."""
+    import pydantic
+
+    kwargs: dict[str, Any] = {"description": field.field_info.description}
+    if field.alias != field.name:
+        kwargs["alias"] = field.alias
+    for v1_name, v2_name in V1_CONSTRAINTS.items():
+        value = getattr(field.field_info, v1_name, None)
+        if value is not None:
+            kwargs[v2_name] = getattr(value, "pattern", value)  # v1 keeps `regex` compiled
+    if field.required:
+        kwargs["default"] = ...
+    elif field.default_factory is not None:
+        kwargs["default_factory"] = field.default_factory
+    else:
+        # v1 gives an Optional field without a default the default None; v2 would make it required.
+        kwargs["default"] = field.default
+    annotation = field.annotation
+    if isinstance(annotation, (str, typing.ForwardRef)) or _has_forward_ref(annotation):
+        # A string annotation (`from __future__ import annotations`) stays unresolved in .annotation; v1 keeps
+        # the resolved type, less Optional (allow_none below), in outer_type_.
+        annotation = field.outer_type_
+    annotation = v2_annotation(annotation)
+    if field.allow_none and not _admits_none(annotation):
+        # v1 lets a field with default None take None whatever its annotation (`x: str = None`).
+        annotation = Optional[annotation]
+    return annotation, pydantic.Field(**kwargs)
+
+
+def _has_forward_ref(annotation: Any) -> bool:
+    return any(
+        isinstance(arg, (str, typing.ForwardRef)) or _has_forward_ref(arg) for arg in typing.get_args(annotation)
+    )
+
+
+def _admits_none(annotation: Any) -> bool:
+    import types
+    import typing
+
+    if annotation in (None, type(None), Any):
+        return True
+    origin = typing.get_origin(annotation)
+    if origin is typing.Union or origin is getattr(types, "UnionType", None):
+        return any(_admits_none(arg) for arg in typing.get_args(annotation))
+    if origin is typing.Annotated:
+        return _admits_none(typing.get_args(annotation)[0])
+    return False
+
+
+def v2_annotation(annotation: Any) -> Any:
+    """The annotation with every v1 model in it replaced by its v2 mirror."""
+    import types
+    import typing
+
+    if is_pydantic_v1_model(annotation):
+        # A model that contains itself: an open object, as resolve_refs does for recursive v2 models.
+        return dict if annotation in _V1_IN_PROGRESS else as_v2_model(annotation)
+    if isinstance(annotation, type) and annotation.__module__.startswith("pydantic.v1"):
+        # v1's constrained types (ConstrainedIntValue for Field(ge=1) on an int...): the plain type; the
+        # constraints themselves are on the field (V1_CONSTRAINTS).
+        return next((plain for plain in (bool, int, float, str, bytes) if issubclass(annotation, plain)), annotation)
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is None or not args or origin is typing.Literal:
+        return annotation
+    if origin is typing.Annotated:
+        return typing.Annotated[(v2_annotation(args[0]), *annotation.__metadata__)]
+    converted = tuple(v2_annotation(arg) for arg in args)
+    if origin is typing.Union or origin is getattr(types, "UnionType", None):
+        return typing.Union[converted]
+    if hasattr(annotation, "copy_with"):  # typing.List[...], typing.Dict[...], typing.Callable[...]
+        return annotation.copy_with(converted)
+    return origin[converted]  # list[...], dict[...], tuple[int, ...]
 
 
 def json_type_of(fragment: dict) -> str | list[str]:
@@ -419,12 +554,15 @@ def resolve_pip_requirements(entry: dict, extras: dict[str, list[str]]) -> list[
     return sorted(names)
 
 
-def build_passes(olive_config: dict, specs: list) -> dict:
+def build_passes(olive_config: dict, specs: list) -> tuple[dict, dict]:
+    """(passes, not_passes): not_passes are registry entries whose class is no Pass (see below)."""
     from olive.package_config import OlivePackageConfig
+    from olive.passes.olive_pass import Pass
 
     package_config = OlivePackageConfig.load_default_config()
     extras = olive_config.get("extra_dependencies", {})
     passes = {}
+    not_passes = {}
     for raw_name, entry in olive_config["passes"].items():
         module_path = entry["module_path"]
         canonical = module_path.rsplit(".", 1)[-1]
@@ -448,13 +586,19 @@ def build_passes(olive_config: dict, specs: list) -> dict:
             info.update(summary="", doc="", parameters={}, problems=[f"import failed: {type(error).__name__}: {error}"])
             passes[canonical] = info
             continue
+        if not (isinstance(cls, type) and issubclass(cls, Pass)):
+            # Up to 0.9.x olive_config.json also lists helpers of the Vitis AI pass (PowerOfTwoMethod, an enum;
+            # VitisQDQQuantizer and VitisQOpQuantizer, onnxruntime quantizers). A config naming them fails in
+            # Olive, so they are not offered as passes; the catalog lists them apart.
+            not_passes[canonical] = module_path
+            continue
         doc = cleaned_doc(cls)
         parameters, problems = pass_parameters(cls, specs)
         info.update(summary=summary_of(doc), doc=doc, parameters=parameters)
         if problems:
             info["problems"] = problems
         passes[canonical] = info
-    return passes
+    return passes, not_passes
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -464,13 +608,14 @@ def build_passes(olive_config: dict, specs: list) -> dict:
 def pydantic_keys(model_cls: Any, with_types: bool = True) -> dict:
     """{field: {required, default, description[, type]}} for a pydantic model's declared fields."""
     fragments = pydantic_field_fragments(model_cls) if with_types else {}
+    model_fields = as_v2_model(model_cls).model_fields if is_pydantic_v1_model(model_cls) else model_cls.model_fields
     keys = {}
-    for name, field in model_cls.model_fields.items():
+    for name, field in model_fields.items():
         required = field.is_required()
         default, note = (None, None)
         if not required:
             raw = field.get_default(call_default_factory=True)
-            if hasattr(raw, "model_fields"):
+            if hasattr(raw, "model_fields") or is_pydantic_v1_model(type(raw)):
                 # A nested config object: its defaults are listed under its own key set, and dumping it here
                 # would leak machine-specific values (RunEngineConfig.output_dir is made absolute).
                 default, note = None, f"defaults to an empty {type(raw).__name__}"
@@ -603,23 +748,21 @@ def build_engine_keys() -> dict:
 def build_value_sets() -> dict:
     from olive.constants import Precision, QuantAlgorithm, QuantEncoding
     from olive.engine.packaging.packaging_config import PackagingType
-    from olive.evaluator.metric import (
-        AccuracySubType,
-        LatencySubType,
-        Metric,
-        MetricType,
-        SizeOnDiskSubType,
-        ThroughputSubType,
-    )
+    from olive.evaluator import metric as metric_module
+    from olive.evaluator.metric import AccuracySubType, LatencySubType, Metric, MetricType, ThroughputSubType
     from olive.evaluator.metric_backend import MetricBackend
     from olive.evaluator.olive_evaluator import OliveEvaluatorConfig
     from olive.evaluator.registry import Registry as EvaluatorRegistry
     from olive.hardware.accelerator import Device
-    from olive.hardware.constants import DEVICE_TO_EXECUTION_PROVIDERS, PROVIDER_PACKAGE_MAPPING, ExecutionProvider
+    from olive.hardware import constants as hardware_constants
+    from olive.hardware.constants import DEVICE_TO_EXECUTION_PROVIDERS, PROVIDER_PACKAGE_MAPPING
     from olive.search.search_strategy import SearchStrategyConfig, SearchStrategyExecutionOrder
     from olive.systems.common import AcceleratorConfig
 
-    provider_packages = {str(ep.value): pkg for ep, pkg in PROVIDER_PACKAGE_MAPPING.items()}
+    provider_packages = {}
+    for ep, pkg in PROVIDER_PACKAGE_MAPPING.items():
+        # Up to 0.9.1 the value is (release package, nightly package); the release one is what pip installs.
+        provider_packages[str(getattr(ep, "value", ep))] = pkg[0] if isinstance(pkg, tuple) else pkg
     for ep, pkg in EXTRA_PROVIDER_PACKAGES.items():
         provider_packages.setdefault(ep, pkg)
 
@@ -627,10 +770,16 @@ def build_value_sets() -> dict:
         MetricType.ACCURACY: AccuracySubType,
         MetricType.LATENCY: LatencySubType,
         MetricType.THROUGHPUT: ThroughputSubType,
-        MetricType.SIZE_ON_DISK: SizeOnDiskSubType,
     }
+    if hasattr(metric_module, "SizeOnDiskSubType"):  # size_on_disk: 0.11.0 and later
+        sub_types[MetricType.SIZE_ON_DISK] = metric_module.SizeOnDiskSubType
+    if hasattr(hardware_constants, "ExecutionProvider"):  # 0.9.2 and later
+        execution_providers = [ep.value for ep in hardware_constants.ExecutionProvider]
+    else:
+        # Before the enum, the providers Olive knows are those of its device table (pass_config.py's set).
+        execution_providers = sorted({str(ep) for eps in DEVICE_TO_EXECUTION_PROVIDERS.values() for ep in eps})
     return {
-        "execution_providers": [ep.value for ep in ExecutionProvider],
+        "execution_providers": execution_providers,
         "devices": [device.value for device in Device],
         # The table holds sets: sort them, or the order would follow the string hash seed.
         "device_providers": {
@@ -678,9 +827,10 @@ def build_catalog() -> dict:
         AcceleratorSpec(accelerator_type=Device.NPU, execution_provider="QNNExecutionProvider"),
     ]
     data_containers, data_components = build_data_registry()
+    passes, not_passes = build_passes(olive_config, specs)
     catalog = {
         "olive_version": importlib.metadata.version("olive-ai"),
-        "passes": build_passes(olive_config, specs),
+        "passes": passes,
         "model_types": build_model_types(),
         "system_types": build_system_types(),
         "samplers": build_samplers(),
@@ -695,6 +845,8 @@ def build_catalog() -> dict:
         "pass_spec": {"device": "cpu", "execution_provider": "CPUExecutionProvider"},
     }
     catalog.update(build_value_sets())
+    if not_passes:
+        catalog["registered_non_passes"] = not_passes
     return catalog
 
 
@@ -710,9 +862,173 @@ def default_out_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "schemas"
 
 
-def main(out_dir: str | None = None) -> int:
+# ---------------------------------------------------------------------------------------------------------------
+# Packing: the shipped catalogs stored once (loader.py describes the stored form)
+
+
+def _canonical(value: Any) -> str:
+    # Strict: Python's == says True == 1 and 1 == 1.0, JSON does not.
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def make_delta(base: dict, target: dict) -> dict:
+    """The delta turning `base` into `target` (loader.apply_delta applies it)."""
+    removed = sorted(key for key in base if key not in target)
+    added, patched = {}, {}
+    for key, value in target.items():
+        if key not in base:
+            added[key] = value
+            continue
+        old = base[key]
+        old_text, new_text = _canonical(old), _canonical(value)
+        if old_text == new_text:
+            continue
+        if isinstance(old, dict) and isinstance(value, dict):
+            sub = make_delta(old, value)
+            if len(_canonical(sub)) < len(new_text):
+                patched[key] = sub
+                continue
+        added[key] = value
+    delta: dict[str, Any] = {}
+    if removed:
+        delta["del"] = removed
+    if patched:
+        delta["patch"] = patched
+    if added:
+        delta["set"] = added
+    return delta
+
+
+def delta_base(version: str, versions: list[str]) -> str | None:
+    """Which version a version's delta is taken from; None for the one stored whole (the newest release).
+
+    A release's base is the next release (0.9.0 from 0.9.1, ... 0.12.1 from 0.13.0): neighbours differ least.
+    main's is the newest release, which it descends from.
+    """
+    from olive_ls.catalog.loader import MAIN
+
+    releases = [v for v in versions if v != MAIN]
+    newest = releases[-1] if releases else None
+    if version == newest or not releases:
+        return None
+    if version == MAIN:
+        return newest
+    return releases[releases.index(version) + 1]
+
+
+def pack_catalogs(staging: Path, schemas: Path) -> list[str]:
+    """Store the full catalogs of `staging` (olive-<v>/catalog.json + schema, as generated) into `schemas`.
+
+    Every version is then read back through the loader and must give exactly the generated bytes (catalog, and
+    the run-config schema, derived for deltas); otherwise this raises and schemas/ is left as written.
+    Returns report lines (sizes).
+    """
+    from olive_ls.catalog import loader
     from olive_ls.catalog.json_schema import build_run_config_schema
 
+    staging, schemas = Path(staging), Path(schemas)
+    versions = loader.shipped_versions(staging)
+    if not versions:
+        raise ValueError(f"{staging}: no olive-<version>/{CATALOG_FILE} to pack")
+    before = _catalog_files_size(schemas)
+    texts = {v: (staging / f"olive-{v}" / CATALOG_FILE).read_text(encoding="utf-8") for v in versions}
+    catalogs = {v: json.loads(text) for v, text in texts.items()}
+    schemas.mkdir(parents=True, exist_ok=True)
+    # Bases before what is built on them: a delta records the hash of its base's stored file.
+    order: list[str] = []
+    while len(order) < len(versions):
+        order += [v for v in versions if v not in order and delta_base(v, versions) in (None, *order)]
+    for version in order:
+        folder = schemas / f"olive-{version}"
+        folder.mkdir(parents=True, exist_ok=True)
+        base = delta_base(version, versions)
+        if base is None:
+            (folder / CATALOG_FILE).write_text(texts[version], encoding="utf-8")
+            (folder / SCHEMA_FILE).write_bytes((staging / f"olive-{version}" / SCHEMA_FILE).read_bytes())
+            continue
+        delta = make_delta(catalogs[base], catalogs[version])
+        delta["base"] = base
+        delta["base_sha256"] = _sha256((schemas / f"olive-{base}" / CATALOG_FILE).read_bytes())
+        # What the generator wrote, so a test can check the round trip without Olive installed.
+        delta["sha256"] = _sha256(texts[version].encode("utf-8"))
+        delta["schema_sha256"] = _sha256((staging / f"olive-{version}" / SCHEMA_FILE).read_bytes())
+        (folder / CATALOG_FILE).write_text(dump_json({loader.DELTA_KEY: delta}), encoding="utf-8")
+        (folder / SCHEMA_FILE).unlink(missing_ok=True)
+    stale = [v for v in loader.shipped_versions(schemas) if v not in versions]
+
+    # Round trip: what the loader gives back is what the generator wrote, byte for byte.
+    for version in versions:
+        data, _ = loader.read_catalog_data(schemas, version)
+        if dump_json(data) != texts[version]:
+            raise AssertionError(f"olive-{version}: the packed catalog does not load back to the generated one")
+        stored_schema = schemas / f"olive-{version}" / SCHEMA_FILE
+        schema_text = stored_schema.read_text(encoding="utf-8") if stored_schema.is_file() else dump_json(
+            build_run_config_schema(data)
+        )
+        if schema_text != (staging / f"olive-{version}" / SCHEMA_FILE).read_text(encoding="utf-8"):
+            raise AssertionError(f"olive-{version}: the run-config schema does not come back as generated")
+
+    report = [f"catalog files under {schemas}: {before:,} bytes before, {_catalog_files_size(schemas):,} after"]
+    for version in versions:
+        size = _catalog_files_size(schemas / f"olive-{version}")
+        base = delta_base(version, versions)
+        how = "whole" if base is None else f"delta from {base}"
+        full = len(texts[version].encode()) + (staging / f"olive-{version}" / SCHEMA_FILE).stat().st_size
+        report.append(
+            f"olive-{version}: {len(catalogs[version]['passes'])} passes, {how}, {size:,} bytes (generated: {full:,})"
+        )
+    for version in stale:
+        report.append(f"olive-{version}: in {schemas} but not packed now (left as it is)")
+    return report
+
+
+def unpack_catalog(schemas: Path, version: str, staging: Path) -> bool:
+    """Write the full catalog of a stored version and its schema into staging/olive-<version>/; False if absent.
+
+    The schema is built from the catalog by this json_schema.py, as the generator would build it now, so a
+    repack after a change to json_schema.py ships schemas (and schema hashes) that match the code.
+    """
+    from olive_ls.catalog import loader
+    from olive_ls.catalog.json_schema import build_run_config_schema
+
+    if not loader.catalog_path(schemas, version).is_file():
+        return False
+    data, _ = loader.read_catalog_data(schemas, version)
+    folder = Path(staging) / f"olive-{version}"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / CATALOG_FILE).write_text(dump_json(data), encoding="utf-8")
+    (folder / SCHEMA_FILE).write_text(dump_json(build_run_config_schema(data)), encoding="utf-8")
+    return True
+
+
+def _sha256(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _catalog_files_size(folder: Path) -> int:
+    """Bytes of the catalog files (catalog.json, run-config.schema.json) under a schemas folder or a version's."""
+    return sum(f.stat().st_size for name in (CATALOG_FILE, SCHEMA_FILE) for f in Path(folder).rglob(name))
+
+
+def main(
+    out_dir: str | None = None,
+    label: str | None = None,
+    commit: str | None = None,
+    expect_version: str | None = None,
+) -> int:
+    """Write olive-<version>/ for the installed olive-ai.
+
+    label replaces the version for a build that is not a release: Olive main reports the version of its last
+    version.py bump (0.11.0.dev0), so `label="main", commit=<sha>` writes olive-main/ with olive_version "main",
+    olive_commit and olive_distribution_version (what the distribution itself reports).
+    expect_version: fail unless the installed olive-ai is that version (make_catalogs' guard against a wrong env).
+    """
+    from olive_ls.catalog.json_schema import build_run_config_schema
+
+    installed = importlib.metadata.version("olive-ai") if _has_olive() else None
+    if expect_version and installed != expect_version:
+        print(f"olive-ls catalog generate: expected olive-ai {expect_version}, found {installed}", file=sys.stderr)
+        return 2
     # Olive logs warnings while importing and building configs; they are not ours to show.
     logging.disable(logging.WARNING)
     try:
@@ -722,6 +1038,11 @@ def main(out_dir: str | None = None) -> int:
         return 2
     finally:
         logging.disable(logging.NOTSET)
+    if label:
+        catalog["olive_distribution_version"] = catalog["olive_version"]
+        catalog["olive_version"] = label
+        if commit:
+            catalog["olive_commit"] = commit
     target = Path(out_dir) if out_dir else default_out_dir()
     folder = target / f"olive-{catalog['olive_version']}"
     folder.mkdir(parents=True, exist_ok=True)
@@ -734,5 +1055,27 @@ def main(out_dir: str | None = None) -> int:
     return 0
 
 
+def _has_olive() -> bool:
+    try:
+        importlib.metadata.version("olive-ai")
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+def cli(argv: list[str] | None = None) -> int:
+    """`python -m olive_ls.catalog.generate [OUT] [--out OUT] [--label main --commit SHA] [--expect-version V]`."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m olive_ls.catalog.generate", description=main.__doc__)
+    parser.add_argument("out_dir", nargs="?", default=None)
+    parser.add_argument("--out", dest="out_flag", default=None, help="schemas folder (default: the repository's)")
+    parser.add_argument("--label", default=None, help="version name for a non-release build, e.g. main")
+    parser.add_argument("--commit", default=None, help="the commit of that build")
+    parser.add_argument("--expect-version", default=None, help="fail unless this olive-ai version is installed")
+    args = parser.parse_args(argv)
+    return main(args.out_flag or args.out_dir, label=args.label, commit=args.commit, expect_version=args.expect_version)
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else None))
+    sys.exit(cli())

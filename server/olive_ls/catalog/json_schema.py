@@ -651,6 +651,10 @@ def build_run_config_schema(catalog_data: dict) -> dict:
     # other top-level key lands in engine, where extra="forbid" rejects it.
     for key, value in engine_props.items():
         root_props.setdefault(key, value)
+    # RunConfig fields of other versions (0.9.x: auto_optimizer_config, azureml_client, workflow_host; main:
+    # builds, max_concurrent_builds): known keys of any value. 0.13.0 has none.
+    for key, info in sorted(run_keys.items()):
+        root_props.setdefault(key, described({}, info.get("description"), info.get("default")))
     return {
         "$schema": SCHEMA_DIALECT,
         "$id": f"urn:olive-ls:olive-{version}:run-config",
