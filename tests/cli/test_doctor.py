@@ -34,10 +34,20 @@ def by_id(report: dict) -> dict[str, dict]:
     return {check["id"]: check for check in report["checks"]}
 
 
-@pytest.fixture
-def config_file(tmp_path) -> Path:
+def cuda_config(evaluator: bool = True) -> dict:
+    """TINY built for CUDA; with an evaluator the target is used (Olive then needs the EP here)."""
     config = copy.deepcopy(TINY)
     config["systems"]["local_system"]["accelerators"] = [{"device": "gpu", "execution_providers": ["CUDAExecutionProvider"]}]
+    if evaluator:
+        config["data_configs"] = [{"name": "d", "type": "TransformersTokenDummyDataContainer"}]
+        config["evaluators"] = {"e": {"metrics": [{"name": "l", "type": "latency", "sub_types": [{"name": "avg"}], "data_config": "d"}]}}
+        config["evaluator"] = "e"
+    return config
+
+
+@pytest.fixture
+def config_file(tmp_path) -> Path:
+    config = cuda_config()
     path = tmp_path / "config.json"
     path.write_text(json.dumps(config, indent=2))
     return path
@@ -81,7 +91,7 @@ def test_doctor_text_on_this_environment_with_a_config(config_file):
     assert f"Config {config_file} (Olive 0.13.0 catalog):" in lines
     needs = next(line for line in lines if "target CUDAExecutionProvider" in line)
     assert "needs onnxruntime-gpu (not installed)" in needs and needs.startswith("  ✗")
-    assert result.returncode == 1  # the CUDA target's package is missing
+    assert result.returncode == 1  # the CUDA target is used (an evaluator) and its package is missing
     # Values start in one column.
     rows = [line for line in lines if line[:4] in ("  ✓ ", "  ! ", "  ✗ ", "  i ")]
     columns = {len(line) - len(line[4:].lstrip(" ").split("  ", 1)[-1].lstrip(" ")) for line in rows if "  " in line[4:]}
@@ -202,12 +212,8 @@ def test_directml_low_memory_and_offline_cache(monkeypatch, tmp_path):
 
 
 def test_a_configs_needs_and_machine_findings(monkeypatch, tmp_path):
-    config = copy.deepcopy(TINY)
-    config["systems"]["local_system"]["accelerators"] = [{"device": "gpu", "execution_providers": ["CUDAExecutionProvider"]}]
+    config = cuda_config()
     config["passes"]["lora"] = {"type": "LoRA", "train_data_config": "d"}
-    config["data_configs"] = [{"name": "d", "type": "HuggingfaceContainer"}]
-    config["evaluators"] = {"e": {"metrics": [{"name": "l", "type": "latency", "sub_types": [{"name": "avg"}], "data_config": "d"}]}}
-    config["evaluator"] = "e"
     path = tmp_path / "config.json"
     path.write_text(json.dumps(config, indent=2))
     report = report_for(monkeypatch, WORKING, fake_machine(), path)
@@ -221,3 +227,14 @@ def test_a_configs_needs_and_machine_findings(monkeypatch, tmp_path):
     assert "OLV607" not in codes and "OLV601" not in codes  # said by the needs lines
     text = doctor.as_text(report, doctor.ASCII_MARKS)
     assert "  [problem] pass lora (LoRA)" in text and "[warn]    OLV610" in text
+
+
+def test_a_target_package_only_built_for_is_a_note(monkeypatch, tmp_path):
+    # Nothing runs on the target: Olive builds for CUDA with the CPU onnxruntime (accelerator_creator.py), so the
+    # missing onnxruntime-gpu is not a problem for this run.
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(cuda_config(evaluator=False), indent=2))
+    report = report_for(monkeypatch, WORKING, fake_machine(), path)
+    target = next(line for line in report["config"]["needs"] if line["label"] == "target CUDAExecutionProvider")
+    assert target["status"] == "info" and "only to evaluate or run the model" in target["value"]
+    assert report["ok"]

@@ -89,7 +89,8 @@ def _config_report(path: Path, text: str, environment, catalog_version: str | No
     from olive_ls.rules.engine import DiagnosticSettings, analyse
     from olive_ls.model.olive import olive_model
     from olive_ls.model.view import build_view
-    from olive_ls.rules.registry import load_rules
+    from olive_ls.rules.machine import target_used
+    from olive_ls.rules.registry import RuleContext, load_rules
     from olive_ls.rules.targets import target_spec
 
     try:
@@ -121,7 +122,13 @@ def _config_report(path: Path, text: str, environment, catalog_version: str | No
             package = model.provider_package(target.ep)
             if package:
                 alternatives = [package] + (["onnxruntime-gpu"] if target.ep == "TensorrtExecutionProvider" and package != "onnxruntime-gpu" else [])
-                needs.append(_needs_line(f"target {target.ep}", [" | ".join(alternatives)], env, parse_requirement, unmet))
+                line = _needs_line(f"target {target.ep}", [" | ".join(alternatives)], env, parse_requirement, unmet)
+                context = RuleContext(doc=doc, view=view, catalog=catalog, file_path=path, environment=env)
+                if line["status"] == "problem" and not target_used(context):
+                    # Olive builds for an EP it does not have when nothing runs on the target (accelerator_creator.py).
+                    line["status"] = "info"
+                    line["value"] += "; not needed to build, only to evaluate or run the model"
+                needs.append(line)
 
     listed = [f for f in findings if f.code in machine_side and f.code not in _SAID_BY_NEEDS]
     return {
@@ -208,7 +215,7 @@ def as_text(report: dict, marks: dict[str, str] | None = None) -> str:
         indent = " " * (3 + width + label_width + 2)
         if fix:
             out.append(f"{indent}fix: {fix}")
-        if detail and status in ("info", "warning", "problem"):
+        if detail and (status in ("warning", "problem") or (status == "info" and len(detail) <= 160)):
             out.append(f"{indent}{detail}")
         return out
 
