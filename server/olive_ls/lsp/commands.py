@@ -16,7 +16,6 @@ from typing import Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
-from olive_ls.execution import is_running
 from olive_ls.features import run_feedback
 from olive_ls.lsp.server import OliveLanguageServer, server
 from olive_ls.service import uri_to_path
@@ -195,6 +194,8 @@ def code_lens(ls: OliveLanguageServer, params: types.CodeLensParams) -> list[typ
     doc = ls.open_document(uri)
     if doc is None or not ls.session.service.is_olive_config(uri, doc):
         return []
+    from olive_ls.execution.workflow_run import is_running  # the run machinery loads when first needed, not at start
+
     path = uri_to_path(uri)
     running = path is not None and is_running(path)
     return run_feedback.code_lenses(doc, uri, ls.session.runs.outputs.get(uri, []), running)
