@@ -19,7 +19,8 @@ from olive_ls.features.completion.places import ACCELERATORS, ARRAY_ITEMS, EP_LI
 from olive_ls.features.completion.skeletons import object_skeleton, pass_skeleton, value_skeleton
 from olive_ls.features.completion.snippets import UNESCAPE, Arr, Choice, Lit, Obj, Slot, TabStops, json_text, literal, yaml_fields, yaml_item, yaml_scalar, yaml_value
 from olive_ls.features.completion.tables import Tables, key_spec, keys_at
-from olive_ls.features.completion.values import value_options
+from olive_ls.features.completion.value_problems import value_node, value_problems
+from olive_ls.features.completion.values import ValueOption, value_options
 
 
 @dataclass
@@ -36,6 +37,8 @@ class CompletionContext:
     index: Any = None
     # The config's WorkflowView: the names of its systems, evaluators and data configs.
     view: Any = None
+    # The parsed document, for asking the rules about an offered value (value_problems).
+    doc: Any = None
 
 
 def key_completions(ctx: CompletionContext, path: list[PathPart], item_of_new: bool = False) -> list[types.CompletionItem]:
@@ -101,6 +104,7 @@ def value_completions(ctx: CompletionContext, place: Place, spec: KeySpec, block
     cursor, tables = ctx.cursor, ctx.tables
     wrap = spec.is_array and bool(spec.values or spec.item_enum)
     options = value_options(tables, place, spec, ctx.view, for_item=wrap)
+    problems = {} if wrap else _problems(ctx, value_node(cursor.root, place.path, key=spec.name), options)
     items = []
     for index, option in enumerate(options):
         value = [option.value] if wrap else option.value
@@ -109,9 +113,7 @@ def value_completions(ctx: CompletionContext, place: Place, spec: KeySpec, block
         if spec.values == "pass_type" and not block:
             text += _pass_extra(ctx, place, option.value, stops)
         text += cursor.comma_after if cursor.language == "json" or cursor.flow else ""
-        items.append(
-            make_item(ctx, label=option.text, kind=option.kind, detail=option.detail, doc=option.doc, text=text, stops=stops, sort=f"{index:04d}", filter_value=option.text)
-        )
+        items.append(_option_item(ctx, option, text, stops, index, problems))
     if (not options or spec.values is None) and not block and not wrap:
         skeleton = None
         if spec.is_object or spec.is_array or (spec.child and "object" in spec.types):
@@ -202,14 +204,31 @@ def array_item_completions(ctx: CompletionContext, dash: bool = False) -> list[t
     container = cursor.container
     if container is not None and container.is_array:
         present = {item.value for i, item in enumerate(container.items) if item.kind == n.STRING and item.value != cursor.word}
+    options = [option for option in options if option.value not in present]
+    problems = _problems(ctx, value_node(cursor.root, path, index=cursor.index), options)
     items = []
     for index, option in enumerate(options):
-        if option.value in present:
-            continue
         stops = TabStops(ctx.snippets)
         text = lead + _value_text(ctx, option.value, stops)
-        items.append(make_item(ctx, label=option.text, kind=option.kind, detail=option.detail, doc=option.doc, text=text, stops=stops, sort=f"{index:04d}", filter_value=option.text))
+        items.append(_option_item(ctx, option, text, stops, index, problems))
     return items
+
+
+def _problems(ctx: CompletionContext, node, options: list[ValueOption]) -> dict:
+    """What the rules would flag among the offered values (value_problems), by value."""
+    if node is None or not options:
+        return {}
+    return value_problems(ctx.doc, ctx.tables.catalog, ctx.cursor.root, node, [o.value for o in options], ctx.view)
+
+
+def _option_item(ctx: CompletionContext, option: ValueOption, text: str, stops: TabStops, index: int, problems: dict) -> types.CompletionItem:
+    """An offered value; one the rules would flag is marked Deprecated, says why and sorts after the fine ones."""
+    problem = problems.get(option.value) if isinstance(option.value, str) else None
+    detail = f"{problem} · {option.detail}" if problem and option.detail else (problem or option.detail)
+    item = make_item(ctx, label=option.text, kind=option.kind, detail=detail, doc=option.doc, text=text, stops=stops, sort=("z" if problem else "") + f"{index:04d}", filter_value=option.text)
+    if problem:
+        item.tags = [types.CompletionItemTag.Deprecated]
+    return item
 
 
 def _item_skeleton(ctx: CompletionContext, item_kind: str, array_place: Place):

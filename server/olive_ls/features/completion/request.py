@@ -23,7 +23,7 @@ def complete(doc, catalog, position: types.Position, *, snippets: bool = True, m
 def completion_items(doc, tables: Tables, cursor: Cursor, *, snippets: bool = True, markdown: bool = True) -> list[types.CompletionItem]:
     if cursor.kind == NONE:
         return []
-    ctx = CompletionContext(cursor, tables, snippets, markdown, indent_unit(doc) if cursor.language == "yaml" else 2, doc.index)
+    ctx = CompletionContext(cursor, tables, snippets, markdown, indent_unit(doc) if cursor.language == "yaml" else 2, doc.index, doc=doc)
     root = cursor.root
     if root is not None and root.is_object:
         from olive_ls.model.view import build_view
