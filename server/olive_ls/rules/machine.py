@@ -25,12 +25,9 @@ from olive_ls.machine import Machine, current_machine, gib
 from olive_ls.machine.estimates import CONVERTERS, Step, disk_estimate, memory_estimate
 from olive_ls.machine.hf_cache import Snapshot, find_snapshot
 from olive_ls.machine.weights import Weights, hf_weights, onnx_weights
-from olive_ls.rules.codes import FAMILY_TITLES
 from olive_ls.rules.filesystem import HF_MODEL_TYPES, anchor_range, hf_repo_id_problem, locate, looks_local
 from olive_ls.rules.registry import INFORMATION, WARNING, Finding, RuleContext, rule
 from olive_ls.rules.targets import CUDA_EP, NVIDIA_EPS, ep_names, target_spec, target_system
-
-FAMILY_TITLES.setdefault("machine", "The machine that runs Olive: GPUs, memory, disk, Hugging Face cache (off with --no-env)")
 
 DML_EP = "DmlExecutionProvider"
 TENSORRT_EPS = ("TensorrtExecutionProvider", "NvTensorRTRTXExecutionProvider")
