@@ -77,12 +77,12 @@ def _data() -> dict:
 
     components: dict[str, dict] = {}
     for category in DataComponentType:
-        table = Registry._REGISTRY[category.value]  # noqa: SLF001  (Olive's own registry; no public listing)
+        table = Registry._REGISTRY[category.value]
         components[category.value] = {
             name: _signature(func, skip_first=category != DataComponentType.LOAD_DATASET) for name, func in sorted(table.items())
         }
     containers = {}
-    for name, cls in sorted(Registry._REGISTRY[DataContainerType.DATA_CONTAINER.value].items()):  # noqa: SLF001
+    for name, cls in sorted(Registry._REGISTRY[DataContainerType.DATA_CONTAINER.value].items()):
         defaults = dict(getattr(cls, "default_components_type", None) or {})
         for k, v in DefaultDataComponentCombos.items():
             defaults.setdefault(k, v)
@@ -109,7 +109,12 @@ def _metrics() -> dict:
     from olive.evaluator import olive_evaluator
     from olive.evaluator.accuracy import AccuracyBase
     from olive.evaluator.metric import MetricType
-    from olive.evaluator.metric_config import LatencyMetricConfig, SizeOnDiskMetricConfig, ThroughputMetricConfig, get_user_config_class
+    from olive.evaluator.metric_config import (
+        LatencyMetricConfig,
+        SizeOnDiskMetricConfig,
+        ThroughputMetricConfig,
+        get_user_config_class,
+    )
 
     user_config = {t.value: sorted(get_user_config_class(t.value).model_fields) for t in MetricType}
     metric_config: dict[str, dict[str, list[str]]] = {
@@ -124,8 +129,8 @@ def _metrics() -> dict:
     return {
         "user_config_keys": user_config,
         "metric_config_keys": metric_config,
-        "text_accuracy_sub_types": sorted(str(s) for s in olive_evaluator._TEXT_BASED_ACCURACY_SUBTYPES),  # noqa: SLF001
-        "vision_accuracy_sub_types": sorted(str(s) for s in olive_evaluator._VISION_ACCURACY_SUBTYPES),  # noqa: SLF001
+        "text_accuracy_sub_types": sorted(str(s) for s in olive_evaluator._TEXT_BASED_ACCURACY_SUBTYPES),
+        "vision_accuracy_sub_types": sorted(str(s) for s in olive_evaluator._VISION_ACCURACY_SUBTYPES),
     }
 
 
@@ -150,7 +155,7 @@ def _quantization_keys() -> dict[str, list[str]]:
         keys.discard("self")
         try:
             keys.update(k for k in vars(cls(**kwargs)) if not k.startswith("_"))
-        except Exception:  # noqa: BLE001  a config class that needs an optional package to be built
+        except Exception:  # noqa: BLE001, S110  a config class that needs an optional package to be built
             pass
         out[method] = sorted(keys)
     return out
@@ -158,12 +163,11 @@ def _quantization_keys() -> dict[str, list[str]]:
 
 def _libraries() -> dict:
     import torch
-    from transformers.pipelines import SUPPORTED_TASKS, TASK_ALIASES
-
     from olive.common.hf.mappings import TASK_TO_PEFT_TASK_TYPE
     from olive.hardware.accelerator import MEM_TO_INT
-    from olive.passes.pytorch.lora import LoRA
     from olive.package_config import OlivePackageConfig
+    from olive.passes.pytorch.lora import LoRA
+    from transformers.pipelines import SUPPORTED_TASKS, TASK_ALIASES
 
     passes = OlivePackageConfig.load_default_config().passes
     lora_family = []

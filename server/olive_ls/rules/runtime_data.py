@@ -263,7 +263,7 @@ def missing_component_param(ctx: RuleContext):
     for entry in entries(ctx, behaviour):
         if entry.has_user_script:
             continue
-        for category, part in entry.parts.items():
+        for part in entry.parts.values():
             for (component, param), why in FAILS_WHEN_NONE.items():
                 if part.type != component or param in part.params:
                     continue
@@ -361,7 +361,7 @@ def text_generation_params(ctx: RuleContext):
                 fix={"title": "Rename to", "replace_key": suggestions} if suggestions else {"title": f"Remove {key}", "delete_property": True},
             )
 
-        def bad(key: str, headline: str, why: str, fix=None):
+        def bad(key: str, headline: str, why: str, fix=None, params=params, part=part, severity=severity, note=note):
             prop = params.get(key)
             return Finding.at(prop.value if prop is not None and prop.value is not None else part.node, headline, severity=severity, detail=why + note, fix=fix)
 

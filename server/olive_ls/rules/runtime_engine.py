@@ -8,9 +8,28 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from olive_ls.model.component_behaviour import JOINT_ONLY_SEARCH_OPTIONS, component_behaviour
-from olive_ls.rules.registry import ERROR, WARNING, Finding, RuleContext, rule
-from olive_ls.rules.runtime_common import effective_priorities, engine_evaluator, evaluator_nodes, metrics, objects, search_on, string, truthy
+from olive_ls.model.component_behaviour import (
+    JOINT_ONLY_SEARCH_OPTIONS,
+    component_behaviour,
+)
+from olive_ls.rules.registry import (
+    ERROR,
+    INFORMATION,
+    WARNING,
+    Finding,
+    RuleContext,
+    rule,
+)
+from olive_ls.rules.runtime_common import (
+    effective_priorities,
+    engine_evaluator,
+    evaluator_nodes,
+    metrics,
+    objects,
+    search_on,
+    string,
+    truthy,
+)
 
 # Suffixes of files an output_dir may deliberately name (Olive then saves the model as that file).
 FILE_SUFFIXES = (".onnx", ".zip", ".bin", ".pt", ".pth", ".safetensors")
@@ -149,10 +168,12 @@ def evaluate_input_model_without_evaluator(ctx: RuleContext):
     )
 
 
-@rule("OLV526", "output-dir-with-suffix", "output_dir with a suffix is taken as a file path: artefacts go to its parent.", WARNING)
+@rule("OLV526", "output-dir-with-suffix", "output_dir with a suffix is taken as a file path: footprints and run history go to its parent.", INFORMATION)
 def output_dir_with_suffix(ctx: RuleContext):
     """Olive treats output_dir as a file path when it has a suffix and is not an existing directory
-    (engine.py:199-203): footprints, run history and the output model are written next to it, in its parent."""
+    (engine.py:199-203, 259): the output model is still saved at output_dir, but footprint.json,
+    output_footprint.json, model_config.json and run_history.txt are written to its parent, where configs sharing
+    that parent overwrite each other's. A dot in a model name (qwen2.5, llama3.1) is such a suffix."""
     prop = ctx.view.engine_params.get("output_dir")
     value = string(prop.value) if prop is not None else None
     if not value:
@@ -170,10 +191,11 @@ def output_dir_with_suffix(ctx: RuleContext):
     parent = str(PurePosixPath(value.replace("\\", "/")).parent)
     yield Finding.at(
         prop.value,
-        f"output_dir '{value}' has the suffix '{suffix}': Olive treats it as a file path and writes to '{parent}'",
-        detail="engine.py:199 treats an output_dir with a suffix that is not an existing directory as a file path: "
-        f"the artefacts (footprints, run history, the output model) go to its parent '{parent}'. Rename it without "
-        "the dot, or create the folder before the run.",
+        f"output_dir '{value}' has the suffix '{suffix}': Olive puts footprints and run history in '{parent}', not in it",
+        detail="engine.py:199 treats an output_dir with a suffix that is not an existing directory as a file path: the "
+        f"model is saved there, but footprint.json, output_footprint.json, model_config.json and run_history.txt go to "
+        f"'{parent}' (and overwrite those of other runs writing there). Rename it without the dot, or create the "
+        "folder before the run.",
     )
 
 

@@ -17,7 +17,16 @@ from olive_ls.model.component_behaviour import (
     component_behaviour,
 )
 from olive_ls.rules.registry import ERROR, WARNING, Finding, RuleContext, rule
-from olive_ls.rules.runtime_common import boolean, effective_priorities, evaluator_nodes, metrics, number, objects, string, sub_types
+from olive_ls.rules.runtime_common import (
+    boolean,
+    effective_priorities,
+    evaluator_nodes,
+    metrics,
+    number,
+    objects,
+    string,
+    sub_types,
+)
 from olive_ls.suggest import did_you_mean, one_of
 
 

@@ -211,8 +211,8 @@ def _swapped(inner):
 
 @rule("OLV555", "dynamic-axes-not-integer", "io_config.dynamic_axes maps axis indices to names: a key that is not an integer.", ERROR)
 def dynamic_axes_not_integer(ctx: RuleContext):
-    """IoConfig.convert_dynamic_axes (io_config.py:91) turns each inner key into int(): {"batch": 0} raises
-    ValueError: invalid literal for int(). Likewise string_to_int_dim_params entries must be castable to int (:122)."""
+    """IoConfig declares dynamic_axes as dict[str, dict[int, str]] (io_config.py:42, converted at :91): {"batch": 0}
+    raises ValidationError: Input should be a valid integer, unable to parse string as an integer. Likewise string_to_int_dim_params entries must be castable to int (:122)."""
     io = _io_config(ctx)
     if io is None:
         return
@@ -228,9 +228,9 @@ def dynamic_axes_not_integer(ctx: RuleContext):
                 fix = _swapped(inner)
                 yield Finding.at(
                     axis,
-                    f"dynamic_axes.{prop.key} key '{axis.key}' is not an axis index: Olive raises invalid literal for int()",
+                    f"dynamic_axes.{prop.key} key '{axis.key}' is not an axis index: Olive raises Input should be a valid integer",
                     detail="dynamic_axes maps each input/output name to {axis index: axis name}, e.g. {\"0\": \"batch_size\"}; "
-                    f"io_config.py:91 converts the keys with int() and raises ValueError for '{axis.key}'.",
+                    f"IoConfig (io_config.py:42) reads the keys as integers and raises a ValidationError for '{axis.key}' when a pass resolves the io_config.",
                     fix=fix,
                 )
                 break

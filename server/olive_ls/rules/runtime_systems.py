@@ -31,7 +31,7 @@ def memory_unit(ctx: RuleContext):
     units = behaviour.memory_units if behaviour else ()
     if not units:
         return
-    for name, entry in ctx.view.systems.items():
+    for entry in ctx.view.systems.values():
         prop = entry.params.get("accelerators")
         for accelerator in objects(prop.value if prop is not None else None):
             node = accelerator.get("memory")
