@@ -17,6 +17,7 @@ import json
 import os
 import subprocess
 import threading
+import time
 
 from olive_ls.machine.description import ProviderProbe
 
@@ -111,8 +112,12 @@ for ep in eps:
 print(MARK + json.dumps(result))
 """ % {"mark": MARK, "ep_mark": EP_MARK}
 
+# A probe that could not answer (a CUDA init that hung past the timeout) is asked again only after this long, so
+# that diagnostics do not wait for it on every keystroke.
+RETRY_AFTER_S = 300.0
+
 _lock = threading.Lock()
-_cache: dict[tuple, ProviderProbe] = {}
+_cache: dict[tuple, tuple[float, ProviderProbe]] = {}
 
 
 def probe_providers(python: str, eps: tuple[str, ...] | list[str], timeout: float = PROBE_TIMEOUT_S) -> ProviderProbe:
@@ -123,14 +128,14 @@ def probe_providers(python: str, eps: tuple[str, ...] | list[str], timeout: floa
         key = (os.path.realpath(python), stamp, eps)
     except OSError as exc:
         return ProviderProbe(python=python, error=f"could not run python {python}: {exc.strerror or exc}")
+    now = time.monotonic()
     with _lock:
         cached = _cache.get(key)
-    if cached is not None:
-        return cached
+    if cached is not None and (cached[1].error is None or now - cached[0] < RETRY_AFTER_S):
+        return cached[1]
     probe = _ask(python, eps, timeout)
-    if probe.error is None or "did not answer" not in probe.error:
-        with _lock:
-            _cache[key] = probe
+    with _lock:
+        _cache[key] = (now, probe)
     return probe
 
 
