@@ -25,14 +25,6 @@ TINY_CONFIG = REPO / "samples" / "tiny-llama" / "config.json"
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(importlib.util.find_spec("olive") is None, reason="needs the run extra")]
 
 
-@pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory) -> Path:
-    spec = importlib.util.spec_from_file_location("build_tiny_model", REPO / "scripts" / "build_tiny_model.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.build_tiny_model(tmp_path_factory.mktemp("models") / "tiny-llama")
-
-
 def workspace_with(tmp_path: Path, model: Path, **pass_overrides) -> Path:
     config = json.loads(TINY_CONFIG.read_text())
     config["input_model"]["model_path"] = str(model)

@@ -9,7 +9,7 @@ from pathlib import Path
 from olive_ls.cli.rules import markdown, rule_rows
 from olive_ls.rules.registry import load_rules
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
 
 
 def test_every_rule_is_listed_once():

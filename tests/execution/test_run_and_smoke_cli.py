@@ -21,7 +21,7 @@ import pytest
 pytest.importorskip("olive")
 pytest.importorskip("onnxruntime_genai")
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 OLIVE_LS = [sys.executable, "-m", "olive_ls"]
 TINY_SAMPLE = ROOT / "samples" / "tiny-llama" / "config.json"
 
@@ -29,16 +29,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.olive]
 
 
 # ---------------------------------------------------------------------------------------------- fixtures/helpers
-@pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory) -> Path:
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        from build_tiny_model import build_tiny_model
-    finally:
-        sys.path.remove(str(ROOT / "scripts"))
-    return build_tiny_model(tmp_path_factory.mktemp("tiny") / "model", "llama")
-
-
 def make_workspace(folder: Path, tiny_model: Path, **pass_overrides) -> Path:
     """A folder with the tiny sample config and a copy of the model at ./model; returns the config path."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@ import yaml
 
 from diagnostic_helpers import TINY
 
-HOOKS = Path(__file__).resolve().parents[1] / ".pre-commit-hooks.yaml"
+HOOKS = Path(__file__).resolve().parents[2] / ".pre-commit-hooks.yaml"
 
 
 def _run_hook(files: list[Path]) -> subprocess.CompletedProcess:

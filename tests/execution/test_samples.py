@@ -16,7 +16,7 @@ import pytest
 
 pytestmark = pytest.mark.olive
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted(
     [*ROOT.glob("samples/*.json"), *ROOT.glob("samples/*/config.json"), *ROOT.glob("samples/*/config.y*ml")]
 )

@@ -1,6 +1,6 @@
 """Fast tests for the execution side that need no Olive run: log parsing, error mapping, config reading,
 `olive-ls new` rules. The log excerpts are real `olive run` output (olive-ai 0.13.0, pydantic 2.13.5), trimmed
-to the lines that matter; the slow end-to-end tests in test_execution_cli.py produce the same lines live."""
+to the lines that matter; the slow end-to-end tests in test_run_and_smoke_cli.py produce the same lines live."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ import pytest
 
 from diagnostic_helpers import TINY
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def run_check(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
