@@ -29,6 +29,7 @@ from lsprotocol import types
 from olive_ls.document.edits import Edit, EditError, Editor, to_text_edits
 from olive_ls.document.nodes import OBJECT, Node, Property, node_at_path
 from olive_ls.features import migration
+from olive_ls.model.olive import olive_model
 
 if TYPE_CHECKING:
     from olive_ls.catalog import Catalog
@@ -348,47 +349,49 @@ def _refer_to_data_config(root: Node, editor: Editor, data: dict, start: int, en
 
 def default_value(catalog: "Catalog", root: Node, path: list, key: str) -> Any:
     """A value for a key being added at object path: the catalog's default, a first choice, or a placeholder."""
-    data = catalog.data
+    model = olive_model(catalog)
+    sections = model.section_keys
     entry = _owner(root, path)
     kind, type_name = entry
     spec: dict | None = None
     if kind == "pass":
-        info = catalog.pass_info(type_name or "") or {}
-        spec = info.get("parameters", {}).get(key) or data.get("pass_config_keys", {}).get(key)
+        pass_spec = model.pass_spec(type_name or "")
+        param = pass_spec.parameters.get(key) if pass_spec else None
+        spec = param.raw if param is not None else sections["pass_config"].get(key)
         if key == "precision":
-            supported = [p for p in info.get("supported_precisions", []) if p != "*"]
+            supported = [p for p in (pass_spec.precisions if pass_spec else ()) if p != "*"]
             if supported:
                 return supported[0]
     elif kind == "model":
-        spec = data.get("model_types", {}).get(type_name or "", {}).get("config_keys", {}).get(key)
+        spec = model.model_types[type_name].keys.get(key) if type_name in model.model_types else None
         if key == "type":
             return "HfModel"
     elif kind == "system":
-        spec = data.get("system_types", {}).get(type_name or "", {}).get("config_keys", {}).get(key)
+        spec = model.system_types[type_name].keys.get(key) if type_name in model.system_types else None
         if key == "type":
             return "LocalSystem"
     elif kind == "accelerator":
-        pass_spec = data.get("pass_spec", {})
+        # Olive's default accelerator (AcceleratorSpec defaults): cpu with CPUExecutionProvider.
         if key == "device":
-            return pass_spec.get("device", "cpu")
+            return "cpu"
         if key == "execution_providers":
             device = _string_at(root, path + ["device"])
-            return [_default_ep(catalog, device) or pass_spec.get("execution_provider", "CPUExecutionProvider")]
-        spec = data.get("accelerator_keys", {}).get(key)
+            return [_default_ep(catalog, device) or "CPUExecutionProvider"]
+        spec = sections["accelerator"].get(key)
     elif kind == "data_config":
-        spec = data.get("data_config_keys", {}).get(key)
+        spec = sections["data_config"].get(key)
     elif kind == "metric":
-        spec = data.get("metric_keys", {}).get(key)
+        spec = sections["metric"].get(key)
     elif kind == "search_strategy":
         if key == "sampler":
             return "tpe"
-        spec = data.get("search_strategy_keys", {}).get(key)
+        spec = sections["search_strategy"].get(key)
     elif kind == "root":
         if key == "input_model":
             return {"type": "HfModel", "model_path": ""}
-        spec = data.get("run_config_keys", {}).get(key) or data.get("engine_keys", {}).get(key)
+        spec = sections["run_config"].get(key) or sections["engine"].get(key)
     elif kind == "engine":
-        spec = data.get("engine_keys", {}).get(key)
+        spec = sections["engine"].get(key)
     return _from_spec(spec)
 
 
@@ -404,7 +407,7 @@ def _default_ep(catalog: "Catalog", device: str | None) -> str | None:
     preferred = migration.DEFAULT_EP.get(device)
     if preferred:
         return preferred
-    providers = catalog.data.get("device_providers", {}).get(device) or []
+    providers = olive_model(catalog).providers_for(device)
     return providers[0] if providers else None
 
 

@@ -29,6 +29,7 @@ from olive_ls.features.completion.docs import (
 )
 from olive_ls.features.completion.places import EVALUATORS, PASSES, SYSTEMS, Place, place_at
 from olive_ls.features.completion.tables import Tables, key_spec, tables_for
+from olive_ls.model.olive import metric_sub_types
 
 SEPARATOR = "\n\n---\n\n"
 
@@ -108,28 +109,28 @@ def _value_hover(tables: Tables, root: Node, view, node: Node) -> str | None:
     if spec is None:
         return None
     value = node.value
-    data = tables.data
+    model = tables.model
     specific = None
     if isinstance(value, str):
         provider = spec.values
         if provider == "pass_type":
-            specific = tables.pass_doc(value) or f"**{value}** — not a pass type of Olive {tables.catalog.version}"
+            specific = tables.pass_doc(value) or f"**{value}** — not a pass type of Olive {model.version}"
         elif provider == "model_type":
-            info = _lookup(data.get("model_types", {}), value)
+            info = _lookup(model.model_types, value)
             specific = model_type_doc(info[0], info[1]) if info else None
         elif provider == "system_type":
-            info = _lookup(data.get("system_types", {}), value)
+            info = _lookup(model.system_types, value)
             specific = system_type_doc(info[0], info[1]) if info else None
         elif provider == "metric_type":
-            info = _lookup(data.get("metric_types", {}), value)
+            info = _lookup(metric_sub_types(model), value)
             specific = metric_type_doc(info[0], info[1]) if info else None
         elif provider == "sampler":
-            info = _lookup(data.get("samplers", {}), value)
+            info = _lookup(model.samplers, value)
             specific = sampler_doc(info[0], info[1]) if info else None
         elif provider == "device":
-            specific = device_doc(tables, value.lower()) if value.lower() in data.get("devices", []) else None
+            specific = device_doc(tables, value.lower()) if value.lower() in model.devices else None
         elif provider == "ep" and for_item:
-            specific = ep_doc(tables, value) if value in data.get("execution_providers", []) else None
+            specific = ep_doc(tables, value) if value in model.providers else None
         elif provider == "system_ref":
             entry = view.systems.get(value)
             specific = system_ref_doc(entry) if entry is not None else f"**{value}** — no system of that name under `systems`"
@@ -139,7 +140,7 @@ def _value_hover(tables: Tables, root: Node, view, node: Node) -> str | None:
         elif provider == "data_config_ref":
             entry = next((e for e in view.data_configs if e.name == value), None)
             specific = data_config_ref_doc(entry.node, value) if entry is not None else f"**{value}** — no data config of that name under `data_configs`"
-        elif value in data.get("precisions", []) and (parent.key == "precision" or (spec.enum and set(spec.enum) <= set(data.get("precisions", [])))):
+        elif value in model.precisions and (parent.key == "precision" or (spec.enum and set(spec.enum) <= model.precisions)):
             specific = precision_doc(tables, value)
     if specific:
         return specific + SEPARATOR + spec.doc

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from olive_ls.document import syntax
 from olive_ls.document.edits import Edit, EditError, Editor, apply_edits, dump_yaml, json_value, same
 from olive_ls.document.parse import parse_document
+from olive_ls.model.olive import olive_model
 from olive_ls.rules import legacy, references
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ def _lower(value: Any) -> str:
 class _Migrator:
     def __init__(self, catalog: "Catalog"):
         self.catalog = catalog
-        self.data = catalog.data
+        self.model = olive_model(catalog)
         self.notes: list[str] = []
         self.legacy = False
 
@@ -182,7 +183,7 @@ class _Migrator:
             model.clear()
             model.update(flat)
         model["type"] = "HfModel"
-        accepted = set(self.data.get("model_types", {}).get("HfModel", {}).get("config_keys", {}))
+        accepted = set(self.model.model_types["HfModel"].keys) if "HfModel" in self.model.model_types else set()
         holders = [(model, "input_model", ("type", "config")), (model.get("config"), "input_model.config", ())]
         for holder, where, skip in holders:
             if not isinstance(holder, dict) or not accepted:
@@ -260,7 +261,7 @@ class _Migrator:
         entries = [(name, system) for name, system in systems.items() if isinstance(system, dict)]
         if isinstance(target, dict):
             entries.append(("engine.target", target))
-        system_types = self.data.get("system_types", {})
+        system_types = self.model.system_types
         for name, system in entries:
             holder = system["config"] if isinstance(system.get("config"), dict) else system
             removed = legacy.REMOVED_SYSTEMS.get(_lower(system.get("type")))
@@ -270,7 +271,7 @@ class _Migrator:
                 if replacement is None or "python_environment_path" not in holder and "python_environment_path" not in system:
                     replacement = "LocalSystem"
                 system["type"] = replacement
-                keys = set(system_types.get(replacement, {}).get("config_keys", {"accelerators": 0, "hf_token": 0}))
+                keys = set(system_types[replacement].keys) if replacement in system_types else {"accelerators", "hf_token"}
                 dropped = {}
                 for owner in {id(holder): holder, id(system): system}.values():
                     for key in [k for k in owner if k not in keys and k not in ("type", "config")]:
@@ -310,7 +311,7 @@ class _Migrator:
             device = _lower(item.get("device")) or None
             chosen = None
             if eps:
-                fits = [ep for ep in eps if device is None or ep in self.data.get("device_providers", {}).get(device, [])]
+                fits = [ep for ep in eps if device is None or ep in self.model.providers_for(device)]
                 chosen = fits[0] if fits else None
                 if chosen:
                     self.note_extra_eps(name, eps, chosen)
@@ -332,9 +333,8 @@ class _Migrator:
     def device_for(self, ep: str) -> str:
         if ep in EP_DEVICE:
             return EP_DEVICE[ep]
-        for device, providers in self.data.get("device_providers", {}).items():
-            if ep in providers:
-                return device
+        for device in self.model.devices_for(ep)[:1]:
+            return device
         return "cpu"
 
     def search_strategy(self, cfg: dict) -> None:
@@ -392,7 +392,7 @@ class _Migrator:
             self.note(f"Removed search option num_samples {_show(options.pop('num_samples'))}: max_samples is already set.")
         elif "num_samples" in options:
             options = _with_replaced(options, ["num_samples"], {"max_samples": options["num_samples"]})
-        known = set(self.data.get("samplers", {}).get(sampler, {}).get("config_keys", {}))
+        known = set(self.model.samplers[sampler].keys) if sampler in self.model.samplers else set()
         for key in [k for k in options if known and k not in known]:
             self.note(f"Removed search option {key} {_show(options.pop(key))}: the {sampler} sampler has no such option.")
         return options
@@ -411,8 +411,9 @@ class _Migrator:
         nested = entry.get("config") if isinstance(entry.get("config"), dict) else None
         type_name = _lower(entry.get("type")).rsplit(".", 1)[-1]
         renamed = legacy.RENAMED_PASSES.get(type_name)
-        new_type = renamed[0] if renamed else self.catalog.canonical_pass_name(type_name)
-        known = set(self.data.get("passes", {}).get(new_type, {}).get("parameters", {})) if new_type else set()
+        new_type = renamed[0] if renamed else self.model.canonical_pass_name(type_name)
+        spec = self.model.passes.get(new_type) if new_type else None
+        known = set(spec.parameters) if spec is not None else set()
         for holder in (entry, nested):
             if holder is None:
                 continue

@@ -55,50 +55,49 @@ def _any(values: list[str]) -> str:
 GENAI_NOTE = "an onnxruntime-genai package (`onnxruntime-genai`, `-cuda` or `-directml`); Olive does not list it"
 
 
-def pass_type_doc(catalog, name: str) -> str:
-    info = catalog.data["passes"][name]
-    summary = (info.get("summary") or "").strip()
-    body = (info.get("doc") or "").strip()
+def pass_type_doc(spec) -> str:
+    """The docs of a pass type, from the model's PassSpec."""
+    name = spec.name
+    summary = spec.summary.strip()
+    body = spec.doc.strip()
     if body.startswith(summary):
         body = body[len(summary) :].strip()
     lines = [f"**{name}** — {summary}" if summary else f"**{name}**"]
     if body:
         lines += ["", body]
     rows = [
-        ("Providers", _any(info.get("supported_providers") or [])),
-        ("Accelerators", _any(info.get("supported_accelerators") or [])),
-        ("Precisions", _any(info.get("supported_precisions") or [])),
+        ("Providers", _any(list(spec.providers))),
+        ("Accelerators", _any(list(spec.accelerators))),
+        ("Precisions", _any(list(spec.precisions))),
     ]
-    if info.get("supported_algorithms"):
-        rows.append(("Algorithms", ", ".join(info["supported_algorithms"])))
-    dataset = info.get("dataset")
-    if dataset:
-        rows.append(("Dataset", {"dataset_required": "required", "dataset_optional": "optional", "dataset_not_required": "not required"}.get(dataset, str(dataset))))
-    extras = info.get("extra_dependencies") or []
-    if extras:
-        rows.append(("Extras", f"`pip install olive-ai[{','.join(extras)}]`"))
-    pip = list(info.get("module_dependencies") or [])
-    if pip:
-        rows.append(("Packages", ", ".join(f"`{p}`" for p in pip)))
+    if spec.algorithms:
+        rows.append(("Algorithms", ", ".join(spec.algorithms)))
+    if spec.dataset:
+        rows.append(("Dataset", {"dataset_required": "required", "dataset_optional": "optional", "dataset_not_required": "not required"}.get(spec.dataset, spec.dataset)))
+    if spec.extras:
+        rows.append(("Extras", f"`pip install olive-ai[{','.join(spec.extras)}]`"))
+    if spec.module_dependencies:
+        rows.append(("Packages", ", ".join(f"`{p}`" for p in spec.module_dependencies)))
     if name == "ModelBuilder":
         rows.append(("Needs", GENAI_NOTE))
     lines += ["", "| | |", "|---|---|"] + [f"| {k} | {v} |" for k, v in rows]
-    required = [p for p, e in info.get("parameters", {}).items() if e.get("required")]
+    required = spec.required_parameters
     if required:
         lines += ["", "Required: " + ", ".join(f"`{p}`" for p in required)]
     return "\n".join(lines)
 
 
-def model_type_doc(name: str, info: dict) -> str:
-    return _config_keys_doc(f"**{name}** — model handler `{info.get('handler', name)}`", info)
+def model_type_doc(name: str, info) -> str:
+    """`info`: the model's TypeSpec of the handler."""
+    return _config_keys_doc(f"**{name}** — model handler `{info.handler}`", info)
 
 
-def system_type_doc(name: str, info: dict) -> str:
+def system_type_doc(name: str, info) -> str:
     return _config_keys_doc(f"**{name}** — system type", info)
 
 
-def _config_keys_doc(title: str, info: dict) -> str:
-    keys = info.get("config_keys", {})
+def _config_keys_doc(title: str, info) -> str:
+    keys = info.keys
     required = [k for k, v in keys.items() if v.get("required")]
     lines = [title]
     if keys:
@@ -114,19 +113,19 @@ def metric_type_doc(name: str, subs: list[str]) -> str:
     return f"**{name}** metric — sub types: " + ", ".join(f"`{s}`" for s in subs)
 
 
-def sampler_doc(name: str, info: dict) -> str:
-    keys = info.get("config_keys", {})
+def sampler_doc(name: str, info) -> str:
+    keys = info.keys
     return f"**{name}** sampler" + ("\n\nOptions: " + ", ".join(f"`{k}`" for k in keys) if keys else "")
 
 
 def ep_doc(tables: Tables, name: str) -> str:
-    devices = tables.provider_devices.get(name, [])
-    lines = [f"**{name}** — execution provider", "", f"Devices: {', '.join(devices) if devices else 'any'}", "", f"pip package: `{provider_package(tables.data, name)}`"]
+    devices = tables.model.devices_for(name)
+    lines = [f"**{name}** — execution provider", "", f"Devices: {', '.join(devices) if devices else 'any'}", "", f"pip package: `{provider_package(tables.model, name)}`"]
     return "\n".join(lines)
 
 
 def device_doc(tables: Tables, name: str) -> str:
-    providers = tables.device_providers.get(name)
+    providers = tables.model.providers_for(name)
     lines = [f"**{name}** — device"]
     if providers:
         lines += ["", "Execution providers: " + ", ".join(providers)]
@@ -136,7 +135,7 @@ def device_doc(tables: Tables, name: str) -> str:
 
 
 def precision_doc(tables: Tables, name: str) -> str:
-    supporting = [p for p, info in tables.data.get("passes", {}).items() if name in (info.get("supported_precisions") or [])]
+    supporting = tables.model.passes_building(name)
     lines = [f"**{name}** — precision"]
     if supporting:
         shown = ", ".join(supporting[:12]) + (f" and {len(supporting) - 12} more" if len(supporting) > 12 else "")
@@ -184,8 +183,8 @@ def data_config_ref_doc(node: Node | None, name: str) -> str:
     return "\n".join(lines)
 
 
-def provider_package(data: dict, provider: str) -> str:
-    return data.get("provider_packages", {}).get(provider, "onnxruntime")
+def provider_package(model, provider: str) -> str:
+    return model.provider_package(provider) or "onnxruntime"
 
 
 def plain_text(markdown: str) -> str:

@@ -270,16 +270,16 @@ def _name_skeletons(ctx: CompletionContext, place: Place) -> list[types.Completi
     taken = set(keys_of(place.node))
     entries: list[tuple[str, str, str, str, Any]] = []  # (label, detail, doc, filter, skeleton)
     if place.kind == PASSES:
-        for name in tables.catalog.pass_names:
-            info = tables.data["passes"][name]
+        for name in tables.model.pass_names:
+            summary = tables.model.passes[name].summary
             fields = [("type", Lit(name))] + pass_skeleton(tables, name)
             key = _unique(_snake(name), taken)
-            entries.append((key, f"{name} pass · {info.get('summary', '')}", tables.pass_doc(name), f"{key} {name}", Obj(fields)))
+            entries.append((key, f"{name} pass · {summary}", tables.pass_doc(name), f"{key} {name}", Obj(fields)))
     elif place.kind == SYSTEMS:
         defaults = {"LocalSystem": "local_system", "Docker": "docker_system", "PythonEnvironment": "python_system"}
-        for name, info in tables.data.get("system_types", {}).items():
+        for name, info in tables.model.system_types.items():
             fields: list = [("type", Lit(name))]
-            for key_name, entry in info.get("config_keys", {}).items():
+            for key_name, entry in info.keys.items():
                 if entry.get("required"):
                     fields.append((key_name, Slot("string")))
             fields.append(("accelerators", object_skeleton(tables, ACCELERATORS, place, ctx.view)))

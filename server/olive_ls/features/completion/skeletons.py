@@ -9,6 +9,7 @@ from olive_ls.features.completion.places import ACCELERATOR, ACCELERATORS, DATA_
 from olive_ls.features.completion.snippets import Arr, Choice, Obj, Slot
 from olive_ls.features.completion.tables import Tables
 from olive_ls.features.completion.values import value_options
+from olive_ls.model.olive import metric_sub_types
 
 def value_skeleton(tables: Tables, spec: KeySpec, place: Place, view=None, depth: int = 0) -> Any:
     """What a new key's value starts as: a choice of values, the default, or an object of required keys."""
@@ -51,32 +52,32 @@ def value_skeleton(tables: Tables, spec: KeySpec, place: Place, view=None, depth
 
 def object_skeleton(tables: Tables, kind: str, place: Place, view=None, depth: int = 0) -> Any:
     """The skeleton of a new object (or array of objects) at a place: its required keys."""
-    data = tables.data
+    model = tables.model
     if kind == INPUT_MODEL:
-        return Obj([("type", Choice(preferred_first(["HfModel"], list(data.get("model_types", {}))))), ("model_path", Slot("string"))])
+        return Obj([("type", Choice(preferred_first(["HfModel"], list(model.model_types)))), ("model_path", Slot("string"))])
     if kind == ACCELERATORS:
         return Arr(object_skeleton(tables, ACCELERATOR, place, view, depth))
     if kind == ACCELERATOR:
-        devices = [d for d in ("cpu", "gpu", "npu") if d in data.get("devices", [])] or list(data.get("devices", ["cpu"]))
+        devices = [d for d in ("cpu", "gpu", "npu") if d in model.devices] or list(model.devices or ["cpu"])
         return Obj([("device", Choice(devices)), ("execution_providers", Arr(Slot("string", "CPUExecutionProvider")))])
     if kind == METRICS:
         return Arr(object_skeleton(tables, METRIC, place, view, depth))
     if kind == METRIC:
-        return Obj([("name", Slot("string")), ("type", Choice(list(data.get("metric_types", {})))), ("sub_types", Arr(Obj([("name", Slot("string"))])))])
+        return Obj([("name", Slot("string")), ("type", Choice(list(metric_sub_types(model)))), ("sub_types", Arr(Obj([("name", Slot("string"))])))])
     if kind == SUB_TYPES:
         return Arr(Obj([("name", Slot("string"))]))
     if kind == DATA_CONFIGS:
-        return Arr(Obj([("name", Slot("string")), ("type", Choice(preferred_first(["HuggingfaceContainer"], data.get("data_containers", []))))]))
+        return Arr(Obj([("name", Slot("string")), ("type", Choice(preferred_first(["HuggingfaceContainer"], list(model.value_set("data_containers")))))]))
     if kind == GOAL:
-        return Obj([("type", Choice(data.get("metric_goal_types", []))), ("value", Slot("number"))])
+        return Obj([("type", Choice(list(model.value_set("metric_goal_types")))), ("value", Slot("number"))])
     if kind == SEARCH:
-        return Obj([("execution_order", Choice(data.get("execution_orders", ["joint"]))), ("sampler", Choice(preferred_first(["tpe"], list(data.get("samplers", {})))))])
+        return Obj([("execution_order", Choice(list(model.value_set("execution_orders") or ["joint"]))), ("sampler", Choice(preferred_first(["tpe"], list(model.samplers))))])
     if kind == SYSTEM:
-        return Obj([("type", Choice(preferred_first(["LocalSystem"], list(data.get("system_types", {}))))), ("accelerators", object_skeleton(tables, ACCELERATORS, place, view, depth))])
+        return Obj([("type", Choice(preferred_first(["LocalSystem"], list(model.system_types)))), ("accelerators", object_skeleton(tables, ACCELERATORS, place, view, depth))])
     if kind == DATA_COMPONENT:
         return Obj([("type", Slot("string")), ("params", Slot("object"))])
     if kind == PACKAGING:
-        return Obj([("type", Choice(data.get("packaging_types", ["Zipfile"])))])
+        return Obj([("type", Choice(list(model.value_set("packaging_types") or ["Zipfile"])))])
     if kind == MODEL_COMPONENTS:
         return Arr(object_skeleton(tables, INPUT_MODEL, place, view, depth))
     return None

@@ -1,4 +1,4 @@
-"""Tables: every key spec and pass doc read from one catalog, built once and cached by catalog path; and the
+"""Tables: every key spec and pass doc asked of one catalog's model of Olive, built once and kept on it; and the
 keys an object takes at a place (`keys_at`, `key_spec`)."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from typing import Any
 
 from olive_ls.features.completion.docs import key_doc, pass_type_doc
 from olive_ls.document.nodes import Node
+from olive_ls.model.olive import olive_model
 from olive_ls.features.completion.framework_keys import (
     ACCELERATOR_HINTS,
     COMPONENT_PARAMS,
@@ -63,23 +64,22 @@ class Tables:
 
     def __init__(self, catalog):
         self.catalog = catalog
-        data = catalog.data
-        self.data = data
-        self.root = self._specs(data.get("run_config_keys", {}), "run config", ROOT_HINTS)
-        self.engine = self._specs(data.get("engine_keys", {}), "engine", ENGINE_HINTS, default_sort=2)
-        self.search = self._specs(data.get("search_strategy_keys", {}), "search_strategy", SEARCH_HINTS)
-        self.samplers = {
-            name: self._specs(info.get("config_keys", {}), f"{name} sampler config", {}, default_sort=3) for name, info in data.get("samplers", {}).items()
-        }
+        model = olive_model(catalog)
+        self.model = model
+        sections = model.section_keys
+        self.root = self._specs(sections["run_config"], "run config", ROOT_HINTS)
+        self.engine = self._specs(sections["engine"], "engine", ENGINE_HINTS, default_sort=2)
+        self.search = self._specs(sections["search_strategy"], "search_strategy", SEARCH_HINTS)
+        self.samplers = {name: self._specs(info.keys, f"{name} sampler config", {}, default_sort=3) for name, info in model.samplers.items()}
         self.system_declared = self._specs(
             {"type": {"description": "System type: LocalSystem, Docker or PythonEnvironment.", "required": True}, "config": {"description": "The system's settings; they may also be given flat, next to type."}},
             "system",
             SYSTEM_HINTS,
         )
         self.system_types = {
-            name: self._specs(info.get("config_keys", {}), f"{name} config", SYSTEM_HINTS) for name, info in data.get("system_types", {}).items()
+            name: self._specs(info.keys, f"{name} config", SYSTEM_HINTS) for name, info in model.system_types.items()
         }
-        self.accelerator = self._specs(data.get("accelerator_keys", {}), "accelerator", ACCELERATOR_HINTS)
+        self.accelerator = self._specs(sections["accelerator"], "accelerator", ACCELERATOR_HINTS)
         self.model_declared = self._specs(
             {
                 "type": {"description": "Model handler type, e.g. HfModel, ONNXModel, PyTorchModel (matched without regard to case).", "required": True},
@@ -89,36 +89,31 @@ class Tables:
             MODEL_HINTS,
         )
         self.model_types = {
-            name: self._specs(info.get("config_keys", {}), f"{name} config", MODEL_HINTS) for name, info in data.get("model_types", {}).items()
+            name: self._specs(info.keys, f"{name} config", MODEL_HINTS) for name, info in model.model_types.items()
         }
         self.load_kwargs = self._specs(LOAD_KWARGS_KEYS, "load_kwargs (HfLoadKwargs)", {})
-        evaluator_keys = {k: v for k, v in data.get("evaluator_keys", {}).items() if k != "name"}
+        evaluator_keys = {k: v for k, v in sections["evaluator"].items() if k != "name"}
         self.evaluator = self._specs(evaluator_keys, "evaluator", EVALUATOR_HINTS)
-        self.metric = self._specs(data.get("metric_keys", {}), "metric", METRIC_HINTS)
+        self.metric = self._specs(sections["metric"], "metric", METRIC_HINTS)
         self.sub_type = self._specs(SUB_TYPE_KEYS, "metric sub type", SUB_TYPE_HINTS)
         self.goal = self._specs(GOAL_KEYS, "metric goal", GOAL_HINTS)
-        self.data_config = self._specs(data.get("data_config_keys", {}), "data config", DATA_CONFIG_HINTS)
+        self.data_config = self._specs(sections["data_config"], "data config", DATA_CONFIG_HINTS)
         self.data_component = self._specs(DATA_COMPONENT_SPEC, "data component", DATA_COMPONENT_HINTS)
         self.component_params = {
             kind: self._specs(entries, f"{kind} parameter (flat or under params)", {}, default_sort=2) for kind, entries in COMPONENT_PARAMS.items()
         }
         self.packaging = self._specs(PACKAGING_KEYS, "packaging config", PACKAGING_HINTS)
-        cache_fragment = (data.get("engine_keys", {}).get("cache_config") or {}).get("type") or {}
+        cache_fragment = (sections["engine"].get("cache_config") or {}).get("type") or {}
         cache_props: dict = {}
         for option in cache_fragment.get("anyOf", [cache_fragment]):
             if isinstance(option, dict) and option.get("properties"):
                 cache_props = option["properties"]
         self.cache = self._specs({k: {"type": v, "default": v.get("default", MISSING)} for k, v in cache_props.items()}, "cache config", {})
-        pass_keys = dict(data.get("pass_config_keys", {}))
+        pass_keys = dict(sections["pass_config"])
         self.pass_declared = self._specs(pass_keys, "pass", PASS_HINTS)
         self._pass_params: dict[str, dict[str, KeySpec]] = {}
         self._pass_docs: dict[str, str] = {}
         self._pass_skeletons: dict[str, list] = {}
-        self.device_providers: dict[str, list[str]] = data.get("device_providers", {})
-        self.provider_devices: dict[str, list[str]] = {}
-        for device, providers in self.device_providers.items():
-            for provider in providers:
-                self.provider_devices.setdefault(provider, []).append(device)
 
     def _specs(self, entries: dict, origin: str, hints: dict, default_sort: int | None = None) -> dict[str, KeySpec]:
         specs = {}
@@ -132,46 +127,32 @@ class Tables:
         return specs
 
     def pass_params(self, pass_type: str | None) -> dict[str, KeySpec]:
-        canonical = self.catalog.canonical_pass_name(pass_type) if pass_type else None
+        canonical = self.model.canonical_pass_name(pass_type) if pass_type else None
         if canonical is None:
             return {}
         if canonical not in self._pass_params:
-            info = self.catalog.data["passes"][canonical]
             specs = {}
-            for name, entry in info.get("parameters", {}).items():
-                spec = spec_from(name, entry, f"{canonical} parameter", {"sort": 0} if entry.get("required") else {"sort": 2})
+            for name, param in self.model.passes[canonical].parameters.items():
+                spec = spec_from(name, param.raw, f"{canonical} parameter", {"sort": 0} if param.required else {"sort": 2})
                 if name == "precision" and spec.enum:
-                    spec.enum = tuple(self.pass_precisions(canonical, spec.enum))
+                    spec.enum = tuple(self.model.precisions_for(canonical, spec.enum))
                 spec.doc = key_doc(spec)
                 specs[name] = spec
             self._pass_params[canonical] = specs
         return self._pass_params[canonical]
 
-    def pass_precisions(self, canonical: str, enum) -> list:
-        supported = self.catalog.data["passes"][canonical].get("supported_precisions") or ["*"]
-        if "*" in supported:
-            return list(enum)
-        return [value for value in enum if value in supported]
-
     def pass_doc(self, name: str) -> str:
-        canonical = self.catalog.canonical_pass_name(name)
+        canonical = self.model.canonical_pass_name(name)
         if canonical is None:
             return ""
         if canonical not in self._pass_docs:
-            self._pass_docs[canonical] = pass_type_doc(self.catalog, canonical)
+            self._pass_docs[canonical] = pass_type_doc(self.model.passes[canonical])
         return self._pass_docs[canonical]
 
 
-_TABLES: dict[str, Tables] = {}
-
-
 def tables_for(catalog) -> Tables:
-    key = str(getattr(catalog, "path", id(catalog)))
-    cached = _TABLES.get(key)
-    if cached is None or cached.data is not catalog.data:
-        cached = Tables(catalog)
-        _TABLES[key] = cached
-    return cached
+    """The tables of this catalog's model, built on first use and kept on the model."""
+    return olive_model(catalog).derived("completion_tables", lambda model: Tables(model.catalog))
 
 
 def keys_at(tables: Tables, place: Place) -> tuple[dict[str, KeySpec], set[str]]:

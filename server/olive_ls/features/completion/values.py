@@ -25,6 +25,7 @@ from olive_ls.features.completion.framework_keys import TASKS
 from olive_ls.features.completion.key_specs import KeySpec
 from olive_ls.features.completion.places import ACCELERATOR, DATA_COMPONENT_KEYS, SUB_TYPE, Place, str_of
 from olive_ls.features.completion.tables import Tables
+from olive_ls.model.olive import metric_sub_types
 from olive_ls.model.names import DATA_CONFIG, EVALUATOR, SYSTEM, name_index
 
 NAME_KINDS = {"system_ref": SYSTEM, "evaluator_ref": EVALUATOR, "data_config_ref": DATA_CONFIG}
@@ -46,52 +47,52 @@ class ValueOption:
 
 def value_options(tables: Tables, place: Place, spec: KeySpec, view=None, for_item: bool = False) -> list[ValueOption]:
     """Values for `spec` at `place` (for its array items when `for_item`)."""
-    data = tables.data
+    model = tables.model
     provider = spec.values
     enum_kind = types.CompletionItemKind.EnumMember
     if provider == "pass_type":
         return [
-            ValueOption(name, data["passes"][name].get("summary", ""), tables.pass_doc(name), types.CompletionItemKind.Class)
-            for name in tables.catalog.pass_names
+            ValueOption(name, model.passes[name].summary, tables.pass_doc(name), types.CompletionItemKind.Class)
+            for name in model.pass_names
         ]
     if provider == "model_type":
-        return [ValueOption(name, (info.get("handler") or "model handler"), model_type_doc(name, info), types.CompletionItemKind.Class) for name, info in data.get("model_types", {}).items()]
+        return [ValueOption(name, (info.info.get("handler") or "model handler"), model_type_doc(name, info), types.CompletionItemKind.Class) for name, info in model.model_types.items()]
     if provider == "system_type":
-        return [ValueOption(name, "system", system_type_doc(name, info), types.CompletionItemKind.Class) for name, info in data.get("system_types", {}).items()]
+        return [ValueOption(name, "system", system_type_doc(name, info), types.CompletionItemKind.Class) for name, info in model.system_types.items()]
     if provider == "evaluator_type":
-        return [ValueOption(name, "evaluator type", "", enum_kind) for name in data.get("evaluator_types", [])]
+        return [ValueOption(name, "evaluator type", "", enum_kind) for name in model.evaluator_types]
     if provider == "metric_type":
-        return [ValueOption(name, "metric type", metric_type_doc(name, subs), enum_kind) for name, subs in data.get("metric_types", {}).items()]
+        return [ValueOption(name, "metric type", metric_type_doc(name, subs), enum_kind) for name, subs in metric_sub_types(model).items()]
     if provider == "metric_sub_type":
         metric = place.up(2) if place.kind == SUB_TYPE else None
         metric_type = (str_of(metric, "type") or "").lower()
-        table = data.get("metric_types", {})
+        table = metric_sub_types(model)
         names = table.get(metric_type) if metric_type in table else sorted({s for subs in table.values() for s in subs})
         return [ValueOption(name, f"{metric_type or 'metric'} sub type", "", enum_kind) for name in names]
     if provider == "goal_type":
-        return [ValueOption(name, "goal type", "", enum_kind) for name in data.get("metric_goal_types", [])]
+        return [ValueOption(name, "goal type", "", enum_kind) for name in model.value_set("metric_goal_types")]
     if provider == "metric_backend":
-        return [ValueOption(name, "metric backend", "", enum_kind) for name in data.get("metric_backends", [])]
+        return [ValueOption(name, "metric backend", "", enum_kind) for name in model.value_set("metric_backends")]
     if provider == "device":
-        return [ValueOption(name, "device", device_doc(tables, name), enum_kind) for name in data.get("devices", [])]
+        return [ValueOption(name, "device", device_doc(tables, name), enum_kind) for name in model.devices]
     if provider == "ep":
         accelerator = place.node if place.kind == ACCELERATOR else None
         device = (str_of(accelerator, "device") or "").lower()
-        providers = tables.device_providers.get(device) or data.get("execution_providers", [])
-        return [ValueOption(name, f"execution provider · {provider_package(data, name)}", ep_doc(tables, name), enum_kind) for name in providers]
+        providers = model.providers_for(device) or model.providers
+        return [ValueOption(name, f"execution provider · {provider_package(model, name)}", ep_doc(tables, name), enum_kind) for name in providers]
     if provider in ("system_ref", "evaluator_ref", "data_config_ref"):
         return _name_options(provider, view)
     if provider == "sampler":
-        return [ValueOption(name, "sampler", sampler_doc(name, info), enum_kind) for name, info in data.get("samplers", {}).items()]
+        return [ValueOption(name, "sampler", sampler_doc(name, info), enum_kind) for name, info in model.samplers.items()]
     if provider == "execution_order":
-        return [ValueOption(name, "execution order", "", enum_kind) for name in data.get("execution_orders", [])]
+        return [ValueOption(name, "execution order", "", enum_kind) for name in model.value_set("execution_orders")]
     if provider == "data_container":
-        return [ValueOption(name, "data container", "", types.CompletionItemKind.Class) for name in data.get("data_containers", [])]
+        return [ValueOption(name, "data container", "", types.CompletionItemKind.Class) for name in model.value_set("data_containers")]
     if provider == "data_component":
         kind = DATA_COMPONENT_KEYS.get(str(place.path[-1]) if place.path else "", "")
-        return [ValueOption(name, kind.replace("_", " ") + " component", "", types.CompletionItemKind.Function) for name in data.get("data_components", {}).get(kind, [])]
+        return [ValueOption(name, kind.replace("_", " ") + " component", "", types.CompletionItemKind.Function) for name in model.data_components.get(kind, [])]
     if provider == "packaging_type":
-        return [ValueOption(name, "packaging type", "", enum_kind) for name in data.get("packaging_types", [])]
+        return [ValueOption(name, "packaging type", "", enum_kind) for name in model.value_set("packaging_types")]
     if provider == "task":
         return [ValueOption(name, "Hugging Face task", "", enum_kind) for name in TASKS]
     enum = spec.item_enum if for_item else spec.enum
