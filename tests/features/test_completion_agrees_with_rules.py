@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from lsprotocol import types
-
 from marked import expand_snippet
 from olive_ls.document import nodes as n
 from olive_ls.document.parse import language_for, parse_document
