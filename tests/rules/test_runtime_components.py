@@ -18,7 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from diagnostic_helpers import check, find, text_at
 from olive_ls.catalog.component_behaviour_generate import generate, render
-from olive_ls.model.component_behaviour import behaviour_file
+from olive_ls.catalog import load_catalog
+from olive_ls.model.component_behaviour import FILE_NAME
 
 MODEL = {"type": "HfModel", "model_path": "model"}
 PASS = {"c": {"type": "OnnxConversion"}}
@@ -58,7 +59,7 @@ def with_evaluator(metrics: list, **changes) -> dict:
 @pytest.mark.skipif(importlib.util.find_spec("olive") is None, reason="olive-ai is not installed")
 def test_generated_file_is_reproduced_byte_for_byte():
     data = generate()
-    path = behaviour_file(data["olive_version"])
+    path = load_catalog(data["olive_version"]).path.parent / FILE_NAME
     assert path.read_text(encoding="utf-8") == render(data)
 
 

@@ -3,7 +3,7 @@
 installed olive-ai, transformers and torch), plus the few facts read in Olive's code that no signature carries,
 each with the line it comes from (docs/olive-runtime-checks-components.md).
 
-`component_behaviour(catalog)` is None for an Olive version without the file: the runtime_* rules then say nothing.
+`component_behaviour(model)` is None for an Olive version without the file: the runtime_* rules then say nothing.
 """
 
 from __future__ import annotations
@@ -11,12 +11,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from olive_ls.catalog import Catalog
+    from olive_ls.model.olive import OliveModel
 
 FILE_NAME = "component-behaviour.json"
 
@@ -146,20 +144,15 @@ class ComponentBehaviour:
         return sorted(self.transformers_tasks | set(self.task_aliases))
 
 
-@lru_cache(maxsize=8)
-def _load(path: str) -> ComponentBehaviour | None:
-    file = Path(path)
-    if not file.is_file():
+def _load(model: "OliveModel") -> ComponentBehaviour | None:
+    path = getattr(model.catalog, "path", None)
+    file = path.parent / FILE_NAME if path is not None else None
+    if file is None or not file.is_file():
         return None
     return ComponentBehaviour(json.loads(file.read_text(encoding="utf-8")))
 
 
-def behaviour_file(version: str) -> Path:
-    from olive_ls.catalog.loader import default_schemas_dir
-
-    return default_schemas_dir() / f"olive-{version}" / FILE_NAME
-
-
-def component_behaviour(catalog: "Catalog") -> ComponentBehaviour | None:
-    """The component behaviour of this catalog's Olive version, or None when none was generated for it."""
-    return _load(str(behaviour_file(str(catalog.version))))
+def component_behaviour(model: "OliveModel") -> ComponentBehaviour | None:
+    """The component behaviour of this model's Olive version (the file beside its catalog), read once and kept on
+    the model; None when none was generated for that version."""
+    return model.derived("component_behaviour", _load)

@@ -146,11 +146,4 @@ def _load(model: OliveModel) -> PassBehaviour:
 
 def pass_behaviour(model: OliveModel) -> PassBehaviour:
     """The run-time behaviour for this model's Olive version, read once and kept on the model."""
-    derived = getattr(model, "derived", None)
-    if callable(derived):
-        return derived("pass_behaviour", _load)
-    cached = getattr(model, "_pass_behaviour", None)
-    if cached is None:
-        cached = _load(model)
-        object.__setattr__(model, "_pass_behaviour", cached)
-    return cached
+    return model.derived("pass_behaviour", _load)

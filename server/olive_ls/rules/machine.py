@@ -22,7 +22,7 @@ from olive_ls import config_paths
 from olive_ls.document.nodes import Node
 from olive_ls.environment import Environment, environment_for, python_in
 from olive_ls.machine import Machine, current_machine, gib
-from olive_ls.machine.estimates import CONVERTERS, Step, disk_estimate, memory_estimate
+from olive_ls.machine.estimates import Step, disk_estimate, memory_estimate
 from olive_ls.machine.hf_cache import Snapshot, find_snapshot
 from olive_ls.machine.weights import Weights, hf_weights, onnx_weights
 from olive_ls.rules.filesystem import HF_MODEL_TYPES, anchor_range, hf_repo_id_problem, locate, looks_local

@@ -140,7 +140,7 @@ def container_type_case(ctx: RuleContext):
     from input_model compares the exact class name (workflows/run/config.py:241, 248). Spelt otherwise, the
     components get model_name=None and fail when the tokenizer or the dummy model config loads (an error when
     nothing sets model_name and the data config is used)."""
-    behaviour = component_behaviour(ctx.catalog)
+    behaviour = component_behaviour(ctx.model)
     if behaviour is None:
         return
     for entry in entries(ctx, behaviour):
@@ -166,7 +166,7 @@ def onnx_model_name_autofill(ctx: RuleContext):
     """For an ONNXModel input without model_attributes, the autofill takes model_name from model_path
     (config.py:227-233), so the pre-process calls get_tokenizer(<the .onnx path>) and fails. Set model_name (the
     Hugging Face id or folder of the tokenizer) on pre_process_data_config."""
-    behaviour = component_behaviour(ctx.catalog)
+    behaviour = component_behaviour(ctx.model)
     model = ctx.view.input_model
     if behaviour is None or model is None or (model.type_name or "").lower() != "onnxmodel" or model.params.get("model_attributes") is not None:
         return
@@ -195,7 +195,7 @@ def kv_cache_names_not_copied(ctx: RuleContext):
     """config.py:234 reads input_model_config["io_config"] where the io_config lives under ["config"], so
     kv_cache's ort_past_key_name / ort_past_value_name / batch_size never reach a Transformers*DummyDataContainer:
     it uses its defaults (past_key_values.<id>.key...). Set them on the data config's load_dataset_config."""
-    behaviour = component_behaviour(ctx.catalog)
+    behaviour = component_behaviour(ctx.model)
     model = ctx.view.input_model
     if behaviour is None or model is None:
         return
@@ -228,7 +228,7 @@ def unknown_data_task(ctx: RuleContext):
     """DataConfig picks task-specific components from HuggingfaceContainer.task_type_components_map with the task
     stripped of -with-past (config.py:220); any other task silently falls back to huggingface_pre_process /
     post_process, which need input_cols."""
-    behaviour = component_behaviour(ctx.catalog)
+    behaviour = component_behaviour(ctx.model)
     if behaviour is None:
         return
     for entry in entries(ctx, behaviour):
@@ -257,7 +257,7 @@ def missing_component_param(ctx: RuleContext):
     only); the component then fails when the data is loaded: huggingface_dataset asserts "Please specify the data
     name", raw_dataset and dummy_dataset fail on None input_names / input_shapes / data_dir, the huggingface
     pre-processes on None input_cols."""
-    behaviour = component_behaviour(ctx.catalog)
+    behaviour = component_behaviour(ctx.model)
     if behaviour is None:
         return
     for entry in entries(ctx, behaviour):
@@ -286,7 +286,7 @@ def unknown_component_param(ctx: RuleContext):
     TypeError: got an unexpected keyword argument (an error when the data config is used); one with **kwargs drops
     a key it does not read without a word (a warning, reported when the key looks like a misspelt parameter). The
     text-generation pre-process is OLV566's, huggingface_dataset's extra keys go to datasets.load_dataset."""
-    behaviour = component_behaviour(ctx.catalog)
+    behaviour = component_behaviour(ctx.model)
     if behaviour is None:
         return
     for entry in entries(ctx, behaviour):
@@ -337,7 +337,7 @@ def text_generation_params(ctx: RuleContext):
     without stride, a random strategy without max_samples or with random_seed null, use_attention_mask false with
     padding on a line-by-line strategy, and no text columns/template/function raise ValueError (TypeError for the
     missing stride, which pydantic never validates when left out)."""
-    behaviour = component_behaviour(ctx.catalog)
+    behaviour = component_behaviour(ctx.model)
     if behaviour is None or not behaviour.text_generation_params:
         return
     fields = behaviour.text_generation_params
@@ -407,7 +407,7 @@ def dummy_input_lengths(ctx: RuleContext):
     """DummyDataset zips input_names, input_shapes and input_types (component/dataset.py:84), silently dropping the
     extra entries (a warning); RawDataset asserts "Number of input shapes should be equal to number of input names."
     (and types, dirs; dataset.py:145-151)."""
-    behaviour = component_behaviour(ctx.catalog)
+    behaviour = component_behaviour(ctx.model)
     if behaviour is None:
         return
     for entry in entries(ctx, behaviour):
@@ -441,7 +441,7 @@ def dummy_input_lengths(ctx: RuleContext):
 def shared_kv_without_fp16(ctx: RuleContext):
     """TransformersDummyDataset raises ValueError: shared_kv is only supported for ONNX model with FP16
     (component/dataset.py:219) when shared_kv is true and use_fp16 is not (or the model is not ONNX)."""
-    behaviour = component_behaviour(ctx.catalog)
+    behaviour = component_behaviour(ctx.model)
     if behaviour is None:
         return
     for entry in entries(ctx, behaviour):

@@ -203,7 +203,7 @@ def output_dir_with_suffix(ctx: RuleContext):
 def log_level_out_of_range(ctx: RuleContext):
     """olive/logging.py:60 accepts 0 (DEBUG) to 4 (CRITICAL) only: ValueError: Invalid level X, should be one of
     [0, 1, 2, 3, 4] (run.py:103, 177)."""
-    behaviour = component_behaviour(ctx.catalog)
+    behaviour = component_behaviour(ctx.model)
     levels = behaviour.log_levels if behaviour else ()
     if not levels:
         return

@@ -270,7 +270,7 @@ def unknown_metric_option(ctx: RuleContext):
     """Olive validates user_config against <Type>UserConfig and metric_config against the sub-type's config class
     (LatencyMetricConfig: warmup_num, repeat_test_num, sleep_num; torchmetrics' kwargs for accuracy) with
     warn_unused_keys: an unknown key is dropped with a warning (config_utils.py:383)."""
-    behaviour = component_behaviour(ctx.catalog)
+    behaviour = component_behaviour(ctx.model)
     if behaviour is None:
         return
     for _, evaluator in evaluator_nodes(ctx):
@@ -355,7 +355,7 @@ def mixed_accuracy_sub_types(ctx: RuleContext):
     """olive_evaluator.py:92 and 109: one accuracy metric cannot mix text-based sub-types (wer, rtfx) or vision
     sub-types (exact_match, relaxed_accuracy, word_sort_ratio) with tensor ones (accuracy_score, f1_score...):
     ValueError: Cannot mix text-based accuracy sub-types ... Split them into two metrics."""
-    behaviour = component_behaviour(ctx.catalog)
+    behaviour = component_behaviour(ctx.model)
     if behaviour is None:
         return
     for _, evaluator in evaluator_nodes(ctx):

@@ -38,7 +38,7 @@ def unknown_load_kwarg(ctx: RuleContext):
     (hf_config.py:25, common/hf/utils.py:216); transformers hands what it does not know to the model config (where a
     config attribute silently overrides it) or the model's __init__ (TypeError). Reported when the key is close to
     a from_pretrained argument, i.e. most likely a typo."""
-    behaviour = component_behaviour(ctx.catalog)
+    behaviour = component_behaviour(ctx.model)
     load_kwargs = _load_kwargs(ctx)
     if behaviour is None or load_kwargs is None:
         return
@@ -108,7 +108,7 @@ def quantization_method_config(ctx: RuleContext):
 def unknown_quantization_config_key(ctx: RuleContext):
     """hf_config.py:207: keys of quantization_config that BitsAndBytesConfig / GPTQConfig do not have are dropped
     with a warning: Unused kwargs in quantization_config: {...}. Ignoring them."""
-    behaviour = component_behaviour(ctx.catalog)
+    behaviour = component_behaviour(ctx.model)
     load_kwargs = _load_kwargs(ctx)
     if behaviour is None or load_kwargs is None:
         return
@@ -135,7 +135,7 @@ def unknown_quantization_config_key(ctx: RuleContext):
 def unknown_torch_dtype(ctx: RuleContext):
     """get_torch_dtype (hf_config.py:159) resolves any value but "auto" with getattr(torch, name) after removing a
     "torch." prefix (common/utils.py:307): anything else raises AttributeError: Invalid dtype 'X' when the model is loaded."""
-    behaviour = component_behaviour(ctx.catalog)
+    behaviour = component_behaviour(ctx.model)
     load_kwargs = _load_kwargs(ctx)
     if behaviour is None or load_kwargs is None or not behaviour.torch_dtypes:
         return
@@ -282,7 +282,7 @@ def unknown_transformers_task(ctx: RuleContext):
     (common/hf/utils.py:137), which raises KeyError: Unknown task X, available tasks are [...]. Passes that read the
     model files themselves (ModelBuilder) never load it, hence a warning; the tasks are those of the transformers
     Olive was inspected with (a 4.x-only task such as text2text-generation is not reported)."""
-    behaviour = component_behaviour(ctx.catalog)
+    behaviour = component_behaviour(ctx.model)
     model = ctx.view.input_model
     if behaviour is None or model is None or (model.type_name or "").lower() != "hfmodel" or not behaviour.transformers_tasks:
         return

@@ -27,7 +27,7 @@ def memory_unit(ctx: RuleContext):
     """AcceleratorConfig.memory is parsed by str_to_int_memory (accelerator.py:57-66): digits alone are bytes,
     otherwise the last two characters must be KB, MB, GB or TB (any case) and the rest an integer; anything else
     raises ValueError: Memory unit X is not supported, or invalid literal for int()."""
-    behaviour = component_behaviour(ctx.catalog)
+    behaviour = component_behaviour(ctx.model)
     units = behaviour.memory_units if behaviour else ()
     if not units:
         return
