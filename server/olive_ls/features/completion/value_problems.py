@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
@@ -48,6 +49,8 @@ PROBLEMS = {
 ERROR = "error"
 SKIPPED_CODES = frozenset({"OLV100"})  # the generic schema rule (see the module docstring)
 MAX_DETAIL = 80
+# Contexts (the text around a value) whose answers are kept, per model of Olive.
+CACHED_CONTEXTS = 32
 
 
 def _probe_rules():
@@ -77,6 +80,32 @@ def value_problems(doc, catalog, root: Node | None, node: Node | None, candidate
     candidates = [c for c in dict.fromkeys(candidates) if isinstance(c, str)]
     if not candidates:
         return {}
+    from olive_ls.model.olive import olive_model
+
+    # While the user types inside the value, the rest of the config stays the same and so do the answers:
+    # keep them, keyed by the text around the value (the candidates replace the value, so its own text never
+    # matters). A keystroke elsewhere changes the key.
+    cache = olive_model(catalog).derived("completion.value_problems", lambda _model: OrderedDict())
+    key = _context_key(doc, node, candidates)
+    if key is not None and key in cache:
+        cache.move_to_end(key)
+        return dict(cache[key])
+    problems = _probe(doc, catalog, root, node, candidates, view)
+    if key is not None:
+        cache[key] = problems
+        while len(cache) > CACHED_CONTEXTS:
+            cache.popitem(last=False)
+    return dict(problems)
+
+
+def _context_key(doc, node: Node, candidates: list[str]):
+    data = doc.index.data if getattr(doc, "index", None) is not None else None
+    if data is None:
+        return None
+    return (hash(data[: node.start]), hash(data[node.end :]), node.start, tuple(candidates))
+
+
+def _probe(doc, catalog, root: Node, node: Node, candidates: list[str], view) -> dict[Any, str]:
     from olive_ls.model.view import build_view
     from olive_ls.rules.registry import RuleContext
 
