@@ -105,7 +105,8 @@ def test_olv101_lax_boolean_says_boolean_not_its_branches():
     assert text_at(text, bad) == '"maybe"'
     assert "should be a boolean" in bad.text and "0, 1" not in bad.text
     for accepted in (True, 0, "yes", "off"):  # pydantic's lax booleans, as Olive accepts them
-        assert check(json.dumps(_with(engine={"evaluate_input_model": accepted}))) == []
+        # (true without an evaluator gets OLV525, a warning that it does nothing: not the schema's concern here)
+        assert [f for f in check(json.dumps(_with(engine={"evaluate_input_model": accepted}))) if f.code != "OLV525"] == []
 
 
 def test_olv103_missing_required_key_is_on_the_owner_key_with_a_fix():

@@ -19,6 +19,7 @@ DATASET_REQUIRED = "dataset_required"
 DATASET_OPTIONAL = "dataset_optional"
 DATASET_NOT_REQUIRED = "dataset_not_required"
 ANY = "*"
+_UNSEEN = object()
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,8 @@ class OliveModel:
         self.catalog = catalog
         self.passes: dict[str, PassSpec] = {name: _pass(name, info) for name, info in (data.get("passes") or {}).items() if isinstance(info, dict)}
         self._pass_by_lower = {name.lower(): name for name in self.passes}
+        # Names as written -> canonical name: every rule asks for every pass, so the answer is kept.
+        self._canonical: dict[str, str | None] = {}
         self.devices: tuple[str, ...] = _strings(data.get("devices"))
         self.providers: tuple[str, ...] = _strings(data.get("execution_providers"))
         self._provider_by_lower = {ep.lower(): ep for ep in self.providers}
@@ -198,7 +201,12 @@ class OliveModel:
         module path names the class at its end, as get_pass_module_config allows."""
         if not isinstance(name, str):
             return None
-        return self._pass_by_lower.get(name.rsplit(".", 1)[-1].lower())
+        known = self._canonical.get(name, _UNSEEN)
+        if known is _UNSEEN:
+            if len(self._canonical) > 4096:  # names typed half-way pile up in a long session
+                self._canonical.clear()
+            known = self._canonical[name] = self._pass_by_lower.get(name.rsplit(".", 1)[-1].lower())
+        return known
 
     def pass_spec(self, name) -> PassSpec | None:
         canonical = self.canonical_pass_name(name)

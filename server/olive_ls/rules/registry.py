@@ -81,13 +81,21 @@ class RuleContext:
     catalog: "Catalog"
     file_path: Path | None = None
     environment: "Environment | None" = None  # None when environment checks are off
+    # The one model of Olive for this catalog: every question about Olive goes here (set from the catalog).
+    model: "OliveModel" = field(init=False, repr=False)
+    _memo: dict = field(default_factory=dict, init=False, repr=False)
 
-    @property
-    def model(self) -> "OliveModel":
-        """The one model of Olive for this catalog: every question about Olive goes here."""
+    def __post_init__(self) -> None:
         from olive_ls.model.olive import olive_model
 
-        return olive_model(self.catalog)
+        self.model = olive_model(self.catalog)
+
+    def memo(self, name: str, build: Callable[["RuleContext"], Any]) -> Any:
+        """What several rules derive from this one document (the name index, the data configs in use), built once
+        per analysis."""
+        if name not in self._memo:
+            self._memo[name] = build(self)
+        return self._memo[name]
 
 
 @dataclass(frozen=True)

@@ -94,6 +94,11 @@ def _model_task(ctx: RuleContext) -> str | None:
 
 
 def entries(ctx: RuleContext, behaviour: ComponentBehaviour) -> list[DataEntry]:
+    """The data configs with their components, built once per analysis (every OLV56x rule asks)."""
+    return ctx.memo("runtime_data.entries", lambda _ctx: _entries(ctx, behaviour))
+
+
+def _entries(ctx: RuleContext, behaviour: ComponentBehaviour) -> list[DataEntry]:
     used = _used_names(ctx)
     found = []
     for item in data_config_items(ctx):
