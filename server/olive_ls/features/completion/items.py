@@ -11,7 +11,7 @@ from typing import Any
 from lsprotocol import types
 
 from olive_ls.document import nodes as n
-from olive_ls.document.cursor import EMPTY, Cursor
+from olive_ls.features.completion.cursor import EMPTY, Cursor
 from olive_ls.document.nodes import PathPart
 from olive_ls.features.completion.docs import key_detail, plain_text, system_type_doc
 from olive_ls.features.completion.key_specs import KeySpec

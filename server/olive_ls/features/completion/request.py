@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from olive_ls.document.cursor import EMPTY, ITEM, KEY, NONE, VALUE, Cursor, cursor_at
+from olive_ls.features.completion.cursor import EMPTY, ITEM, KEY, NONE, VALUE, Cursor, cursor_at
 from olive_ls.features.completion.items import CompletionContext, array_item_completions, document_skeleton, key_completions, value_completions
 from olive_ls.features.completion.places import place_at
 from olive_ls.features.completion.tables import Tables, key_spec, tables_for

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from olive_ls.document.cursor import EMPTY, ITEM, KEY, NONE, VALUE, cursor_at, cursor_at_offset
+from olive_ls.features.completion.cursor import EMPTY, ITEM, KEY, NONE, VALUE, cursor_at, cursor_at_offset
 from olive_ls.document.parse import parse_document
 
 MARK = "‸"
-SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 
 def at(marked: str, language: str = "json"):
