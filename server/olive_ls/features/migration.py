@@ -35,7 +35,8 @@ from olive_ls.document import syntax
 from olive_ls.document.edits import Edit, EditError, Editor, apply_edits, dump_yaml, json_value, same
 from olive_ls.document.parse import parse_document
 from olive_ls.model.olive import olive_model
-from olive_ls.rules import legacy, references
+from olive_ls.model import legacy as legacy_tables
+from olive_ls.rules import references
 
 if TYPE_CHECKING:
     from olive_ls.catalog import Catalog
@@ -45,11 +46,11 @@ TITLE = "Migrate config to Olive {version}"
 
 # The legacy rules (OLV2xx) name the old forms; the migration rewrites exactly those, from the same tables.
 SCHEMA_KEY_NOTE = "Olive 0.13.0 rejects it ('engine.$schema  Extra inputs are not permitted'); olive-ls checks the file against the schema itself"
-REMOVED_KEYS = {"$schema": SCHEMA_KEY_NOTE, **{key: note for key, (note, _deletable) in legacy.REMOVED_ENGINE_KEYS.items()}}
-OLD_MODEL_KEYS = tuple(legacy.OLD_MODEL_KEYS)
-OLD_SEARCH_KEYS = tuple(legacy.OLD_SEARCH_KEYS)
-OLD_ALGORITHMS = legacy.OLD_SAMPLERS
-LOADERLESS_FORMATS = legacy.LOADERLESS_FORMATS
+REMOVED_KEYS = {"$schema": SCHEMA_KEY_NOTE, **{key: note for key, (note, _deletable) in legacy_tables.REMOVED_ENGINE_KEYS.items()}}
+OLD_MODEL_KEYS = tuple(legacy_tables.OLD_MODEL_KEYS)
+OLD_SEARCH_KEYS = tuple(legacy_tables.OLD_SEARCH_KEYS)
+OLD_ALGORITHMS = legacy_tables.OLD_SAMPLERS
+LOADERLESS_FORMATS = legacy_tables.LOADERLESS_FORMATS
 DUMMY_DATA_CONFIG = references.DUMMY_DATA_CONFIG
 DATA_METRICS = ("latency", "throughput")
 # The device an execution provider usually runs on, for accelerators built from an EP alone.
@@ -59,7 +60,7 @@ EP_DEVICE = {
     "QNNExecutionProvider": "npu",
     "VitisAIExecutionProvider": "npu",
 }
-DEFAULT_EP = {"cpu": "CPUExecutionProvider", "gpu": "CUDAExecutionProvider", "npu": "QNNExecutionProvider"}
+DEFAULT_EP = legacy_tables.DEFAULT_EP
 WEIGHT_FILE_SUFFIXES = (".pt", ".pth", ".bin", ".ckpt", ".pkl", ".onnx")
 
 
@@ -264,7 +265,7 @@ class _Migrator:
         system_types = self.model.system_types
         for name, system in entries:
             holder = system["config"] if isinstance(system.get("config"), dict) else system
-            removed = legacy.REMOVED_SYSTEMS.get(_lower(system.get("type")))
+            removed = legacy_tables.REMOVED_SYSTEMS.get(_lower(system.get("type")))
             if removed:
                 label, replacement = removed
                 # IsolatedORT's settings are PythonEnvironment's; without a python_environment_path it runs locally.
@@ -410,14 +411,14 @@ class _Migrator:
     def one_pass(self, entry: dict, where: str) -> None:
         nested = entry.get("config") if isinstance(entry.get("config"), dict) else None
         type_name = _lower(entry.get("type")).rsplit(".", 1)[-1]
-        renamed = legacy.RENAMED_PASSES.get(type_name)
+        renamed = legacy_tables.RENAMED_PASSES.get(type_name)
         new_type = renamed[0] if renamed else self.model.canonical_pass_name(type_name)
         spec = self.model.passes.get(new_type) if new_type else None
         known = set(spec.parameters) if spec is not None else set()
         for holder in (entry, nested):
             if holder is None:
                 continue
-            for key, instead in legacy.OLD_PASS_KEYS.items():
+            for key, instead in legacy_tables.OLD_PASS_KEYS.items():
                 if key in holder and key not in known:
                     self.note(f"Removed {where}.{key} {_show(holder.pop(key))}: Olive 0.13.0 ignores it; {instead}.")
         if not renamed:

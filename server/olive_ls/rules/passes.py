@@ -16,7 +16,8 @@ from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError, best_match
 
 from olive_ls.document.nodes import Node, Property, node_at_path
-from olive_ls.rules.legacy import OLD_PASS_KEYS, legacy_pass_note
+from olive_ls.model.legacy import OLD_PASS_KEYS
+from olive_ls.rules.legacy import legacy_pass_note
 from olive_ls.rules.registry import ERROR, WARNING, Finding, RuleContext, rule
 from olive_ls.suggest import did_you_mean, one_of
 from olive_ls.model.olive import ParamSpec, PassSpec
