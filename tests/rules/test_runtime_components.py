@@ -1,4 +1,4 @@
-"""OLV520-OLV568: run-time decisions of Olive 0.13.0 outside the passes (docs/olive-runtime-checks-components.md).
+"""OLV520-OLV568: run-time decisions of Olive 0.13.0 outside the passes (docs/olive-runtime-checks.md (Part 2)).
 
 Each case: a minimal config with the fault, the finding placed on the value at fault, and the corrected config clean
 of that code. tests/rules/test_runtime_components_slow.py shows Olive doing what the findings say.

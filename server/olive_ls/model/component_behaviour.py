@@ -1,7 +1,7 @@
 """What Olive's components (data, metrics, handlers) and the libraries behind them accept: the one reader of
 `schemas/olive-<version>/component-behaviour.json` (written by catalog/component_behaviour_generate.py from the
 installed olive-ai, transformers and torch), plus the few facts read in Olive's code that no signature carries,
-each with the line it comes from (docs/olive-runtime-checks-components.md).
+each with the line it comes from (docs/olive-runtime-checks.md (Part 2)).
 
 `component_behaviour(model)` is None for an Olive version without the file: the runtime_* rules then say nothing.
 """

@@ -1,6 +1,6 @@
 """What Olive's data configs and data components do with config values at run time (OLV560-OLV569).
 
-Rows D006-D030 of docs/olive-runtime-checks-components.md (olive/data/config.py, olive/data/component/**, the data
+Rows D006-D030 of docs/olive-runtime-checks.md (Part 2) (olive/data/config.py, olive/data/component/**, the data
 autofill in olive/workflows/run/config.py:215-260, olive-ai 0.13.0). A data config is only built when something
 uses it: what fails only when its data is loaded is an error for a data config that is referred to by name, a
 warning for one that nothing uses.

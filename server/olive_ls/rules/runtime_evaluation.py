@@ -1,6 +1,6 @@
 """What Olive's evaluators and metrics do with config values (OLV530-OLV539).
 
-Rows E004-E021 of docs/olive-runtime-checks-components.md (olive/evaluator/olive_evaluator.py, metric.py,
+Rows E004-E021 of docs/olive-runtime-checks.md (Part 2) (olive/evaluator/olive_evaluator.py, metric.py,
 metric_config.py in olive-ai 0.13.0). Every evaluator config is checked, used or not: RunConfig validates them all.
 """
 

@@ -1,6 +1,6 @@
 """What Olive's model handlers and the libraries behind them do with input_model values (OLV550-OLV559).
 
-Rows M005-M015, L001, L002, L012 of docs/olive-runtime-checks-components.md (olive/model/config/hf_config.py,
+Rows M005-M015, L001, L002, L012 of docs/olive-runtime-checks.md (Part 2) (olive/model/config/hf_config.py,
 io_config.py, olive/common/hf/utils.py, transformers' check_task and from_pretrained, torch.onnx).
 """
 
