@@ -7,6 +7,7 @@ comments; they are reported under their own kinds so a quick fix can remove them
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 
 from olive_ls.document import nodes as n
@@ -21,6 +22,17 @@ from olive_ls.document.syntax import (
 from olive_ls.document.text import LineIndex
 
 MAX_DEPTH = 256
+
+# The tokens of a JSON text that `json.loads` accepted: strings, punctuation, and the bare words between them
+# (numbers, true, false, null).
+_TOKEN = re.compile(rb'[ \t\r\n]*("[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\],:]|[^\s{}\[\],:"]+)')
+_OPENERS, _CLOSERS = b"{[", b"}]"
+_BRACE, _QUOTE, _COMMA, _COLON, _BACKSLASH = ord("{"), ord('"'), ord(","), ord(":"), b"\\"
+_LITERALS = {b"true": (n.BOOLEAN, True), b"false": (n.BOOLEAN, False), b"null": (n.NULL, None)}
+
+
+def _reject_constant(name: str):
+    raise ValueError(name)  # NaN and Infinity: Python's json accepts them, JSON (and tree-sitter) does not
 
 
 @lru_cache(maxsize=1)
@@ -52,6 +64,9 @@ class JsonTreeBuilder:
         self.problems: list[SyntaxProblem] = []
 
     def build(self) -> n.Node | None:
+        clean = self._build_clean()
+        if clean is not False:
+            return clean
         tree = _parser().parse(self.data)
         root = tree.root_node
         self._collect_problems(root)
@@ -65,6 +80,122 @@ class JsonTreeBuilder:
             if built is not None:
                 return built
         return None
+
+    # --- the fast path: text that json.loads accepts -------------------------------------------------------
+
+    def _build_clean(self):
+        """The tree of a text that is valid JSON, built from a regex scan without tree-sitter; False otherwise.
+
+        Most documents are valid JSON most of the time (every file `olive-ls check` reads, a config between
+        keystrokes): the C `json` parser says so in a few milliseconds, and then no syntax problem but a
+        duplicate key or too deep a nesting can exist, so one pass over the tokens with a stack of open
+        containers builds the same tree as the tree-sitter walk (tests/test_json_fast_path.py), without a call
+        into tree-sitter per node, and without recursion. Anything else (a syntax error, a comment, NaN,
+        nesting too deep for json's own recursion) goes the tree-sitter way, which names every problem.
+        """
+        data = self.data
+        try:
+            json.loads(data, parse_constant=_reject_constant)
+        except (ValueError, RecursionError, UnicodeDecodeError, TypeError):
+            return False
+        index = self.index
+        Node, Property = n.Node, n.Property
+        OBJECT, ARRAY, STRING, NUMBER = n.OBJECT, n.ARRAY, n.STRING, n.NUMBER
+        literals = _LITERALS
+        loads = json.loads
+        root = None
+        # The open containers, innermost last: [node, pending key node, colon offset, seen keys (None: an array)].
+        stack: list[list] = []
+        top = None
+        # Containers opened past MAX_DEPTH, skipped as the tree-sitter walk skips them.
+        too_deep = 0
+        for match in _TOKEN.finditer(data):
+            token = match.group(1)
+            first = token[0]
+            if too_deep:
+                if first in _OPENERS:
+                    too_deep += 1
+                elif first in _CLOSERS:
+                    too_deep -= 1
+                    if not too_deep:
+                        self._finish_value(top, match.end())
+                continue
+            if first == _COMMA:
+                continue
+            start = match.start(1)
+            if first == _COLON:
+                top[2] = start
+                continue
+            if first in _CLOSERS:
+                node = stack.pop()[0]
+                node.end = match.end()
+                top = stack[-1] if stack else None
+            elif first in _OPENERS:
+                if len(stack) > MAX_DEPTH:
+                    self._too_deep(start)
+                    too_deep = 1
+                    continue
+                node = Node(OBJECT if first == _BRACE else ARRAY, start, start, index)
+                top = [node, None, -1, {} if first == _BRACE else None]
+                stack.append(top)
+                continue
+            else:
+                end = match.end()
+                if first == _QUOTE:
+                    raw = token.decode("utf-8", errors="replace")
+                    node = Node(STRING, start, end, index, loads(raw) if _BACKSLASH in token else raw[1:-1], raw=raw)
+                    if top is not None and top[3] is not None and top[1] is None:
+                        top[1] = node  # a key: its value follows
+                        continue
+                else:
+                    raw = token.decode("ascii")
+                    literal = literals.get(token)
+                    if literal is not None:
+                        node = Node(literal[0], start, end, index, literal[1], raw=raw)
+                    else:
+                        node = Node(NUMBER, start, end, index, loads(raw), raw=raw)
+                if len(stack) > MAX_DEPTH:
+                    self._too_deep(start)
+                    self._finish_value(top, end)
+                    continue
+            if top is None:
+                root = node
+            elif top[3] is None:
+                node.parent = top[0]
+                top[0].items.append(node)
+            else:
+                key_node = top[1]
+                prop = Property(key_node.value, key_node, node, key_node.start, node.end, index, colon=top[2])
+                key_node.parent = prop
+                node.parent = prop
+                top[1], top[2] = None, -1
+                self._add_property(top[0], prop, top[3])
+        return root
+
+    def _too_deep(self, start: int) -> None:
+        self.problems.append(SyntaxProblem(TOO_DEEP, f"Nesting deeper than {MAX_DEPTH} levels is not analysed", start, start + 1))
+
+    def _finish_value(self, top: list | None, end: int) -> None:
+        """A value skipped for depth: in an object its key stays, with no value, as the tree-sitter walk leaves it."""
+        if top is None or top[3] is None:
+            return
+        key_node = top[1]
+        prop = n.Property(key_node.value, key_node, None, key_node.start, end, self.index, colon=top[2])
+        key_node.parent = prop
+        top[1], top[2] = None, -1
+        self._add_property(top[0], prop, top[3])
+
+    def _add_property(self, node: n.Node, prop: n.Property, seen: dict) -> None:
+        earlier = seen.get(prop.key)
+        if earlier is not None:
+            self.problems.append(
+                SyntaxProblem(
+                    DUPLICATE_KEY, f"Duplicate key '{prop.key}': Olive keeps only the last one", earlier.key_node.start, earlier.key_node.end
+                )
+            )
+        seen[prop.key] = prop
+        prop.parent = node
+        node.properties.append(prop)
 
     # --- tree ---------------------------------------------------------------------------------------------
 
