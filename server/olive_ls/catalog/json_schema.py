@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from olive_ls.model.framework_keys import GOAL_KEYS, PACKAGING_KEYS, SUB_TYPE_KEYS
+
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 # Olive resolves these strings against another section of the config before validating.
@@ -81,6 +83,27 @@ def described(fragment: dict, description: str | None, default: Any = None) -> d
     if default is not None:
         out["default"] = default
     return out
+
+
+def key_table_def(keys: dict, overrides: dict | None = None, closed: bool = True) -> dict:
+    """An object schema from one of the model's hand-written key tables (model/framework_keys.py): the same keys,
+    types, defaults and descriptions completion offers; `overrides` replace a key's type fragment."""
+    overrides = overrides or {}
+    properties = {}
+    for name, entry in keys.items():
+        fragment = overrides.get(name)
+        if fragment is None:
+            json_type = entry.get("json_type", "string")
+            fragment = {"type": json_type if isinstance(json_type, str) else list(json_type)}
+        properties[name] = described(fragment, entry.get("description"), entry.get("default"))
+    schema: dict = {"type": "object"}
+    required = [name for name, entry in keys.items() if entry.get("required")]
+    if required:
+        schema["required"] = required
+    schema["properties"] = properties
+    if closed:
+        schema["additionalProperties"] = False
+    return schema
 
 
 def required_flat_or_nested(keys: list[str], nested: str) -> list[dict]:
@@ -487,28 +510,13 @@ def evaluator_defs(catalog: dict) -> dict:
             "additionalProperties": True,
             "allOf": sub_type_rules,
         },
-        "subMetric": {
-            "type": "object",
-            "required": ["name"],
-            "properties": {
-                "name": {"type": "string", "description": "Sub metric name, e.g. accuracy_score, avg, p90, bytes."},
-                "metric_config": {"type": ["object", "null"], "description": "Options of the sub metric."},
-                "priority": {"type": "integer", "description": "Rank in the search objective; -1: not ranked."},
-                "higher_is_better": {"type": "boolean"},
-                "goal": {
-                    "anyOf": [
-                        {
-                            "type": "object",
-                            "required": ["type", "value"],
-                            "properties": {"type": {"enum": goal_types}, "value": {"type": "number"}},
-                            "additionalProperties": False,
-                        },
-                        {"type": "null"},
-                    ]
-                },
+        "subMetric": key_table_def(
+            SUB_TYPE_KEYS,
+            {
+                "goal": {"anyOf": [key_table_def(GOAL_KEYS, {"type": {"enum": goal_types}}), {"type": "null"}]},
+                "metric_config": {"type": ["object", "null"]},
             },
-            "additionalProperties": False,
-        },
+        ),
     }
 
 
@@ -572,19 +580,14 @@ def search_defs(catalog: dict) -> dict:
 
 
 def packaging_def(catalog: dict) -> dict:
-    return {
-        "type": "object",
-        "description": "Packaging of the output models: {type, name, config}.",
-        "properties": {
-            "type": {
-                "type": "string",
-                "pattern": name_pattern(catalog.get("packaging_types", [])),
-                "examples": catalog.get("packaging_types", []),
-            },
-            "name": {"type": "string"},
-            "config": {"type": ["object", "null"]},
-        },
-    }
+    packaging_types = catalog.get("packaging_types", [])
+    fragment = key_table_def(
+        PACKAGING_KEYS,
+        {"type": {"type": "string", "pattern": name_pattern(packaging_types), "examples": packaging_types}, "config": {"type": ["object", "null"]}},
+        closed=False,
+    )
+    fragment["description"] = "Packaging of the output models: {type, name, config}."
+    return fragment
 
 
 def engine_properties(catalog: dict) -> dict:
