@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 
 from olive_ls.catalog.json_schema import build_run_config_schema
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SCHEMA_DIR = REPO / "schemas" / "olive-0.13.0"
 CORPUS = REPO.parent / "shared" / "corpus"
 LABELS = CORPUS / "olive-recipes.labels.jsonl"

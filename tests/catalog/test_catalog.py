@@ -15,7 +15,7 @@ import pytest
 from olive_ls.catalog import Catalog, CatalogError, installed_olive_version, load_catalog, shipped_versions
 from olive_ls.catalog import loader
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SCHEMAS = REPO / "schemas"
 VERSION = "0.13.0"
 CATALOG_PATH = SCHEMAS / f"olive-{VERSION}" / "catalog.json"
