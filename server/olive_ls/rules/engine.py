@@ -90,21 +90,27 @@ def _within(severity: str, registered: str) -> str:
 
 
 def split_headline(finding: Finding) -> None:
-    """A rule's message is its headline when short; a longer one is cut into a headline (its first sentence, or
-    that sentence's first clause) and the detail (the rest, or the whole message when the cut had to be mid-clause)."""
-    message = finding.message
-    if finding.detail is not None or (len(message) <= HEADLINE_LIMIT and not _SENTENCE_END.search(message)):
+    """A rule's message is its headline when it is one short line; a longer one is cut into a headline (its first
+    sentence, or that sentence's first clause) and the rest, which goes before the detail the rule gave (the whole
+    message goes to the detail when the cut had to be mid-clause)."""
+    message = " ".join(finding.message.split("\n"))
+    if len(message) <= HEADLINE_LIMIT and (finding.detail is not None or not _SENTENCE_END.search(message)):
+        finding.message = message
         return
+    head, rest = _cut(message)
+    finding.message = head
+    finding.detail = " ".join(part for part in (rest, finding.detail) if part) or None
+
+
+def _cut(message: str) -> tuple[str, str]:
     first, _, rest = _partition(_SENTENCE_END, message)
     if len(first) <= HEADLINE_LIMIT:
-        finding.message, finding.detail = first, rest or None
-        return
+        return first, rest
     head, sep, tail = _partition(_CLAUSE_END, first)
     if sep and len(head) <= HEADLINE_LIMIT:
-        finding.message, finding.detail = head, (tail + (" " + rest if rest else "")).strip()
-        return
+        return head, (tail + (" " + rest if rest else "")).strip()
     cut = message.rfind(" ", 0, HEADLINE_LIMIT - 1)
-    finding.message, finding.detail = message[: cut if cut > 0 else HEADLINE_LIMIT - 1].rstrip(" ,;:") + "…", message
+    return message[: cut if cut > 0 else HEADLINE_LIMIT - 1].rstrip(" ,;:") + "…", message
 
 
 def _partition(pattern: re.Pattern, text: str) -> tuple[str, str, str]:
