@@ -171,6 +171,27 @@ def generate_one(version: str, python: Path, staging: Path, commit: str | None) 
         run(command, env=env, cwd=cwd)
 
 
+def refresh_schemas(staging: Path) -> list[str]:
+    """Rebuild each staged run-config schema from its catalog with json_schema.py as it is now.
+
+    The generator builds the schema from the catalog with that same function, so this changes nothing unless
+    json_schema.py changed while the versions were being generated (a shared working tree): then every version
+    ships the schema of the current code, not some the old one.
+    """
+    from olive_ls.catalog.json_schema import build_run_config_schema
+
+    changed = []
+    for catalog_file in sorted(staging.glob("olive-*/" + generate.CATALOG_FILE)):
+        schema_file = catalog_file.parent / generate.SCHEMA_FILE
+        fresh = generate.dump_json(build_run_config_schema(json.loads(catalog_file.read_text(encoding="utf-8"))))
+        if not schema_file.is_file() or schema_file.read_text(encoding="utf-8") != fresh:
+            schema_file.write_text(fresh, encoding="utf-8")
+            changed.append(catalog_file.parent.name)
+    if changed:
+        return [f"json_schema.py changed during the run: schema rebuilt for {', '.join(changed)}"]
+    return []
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("versions", nargs="*", help=f"versions to regenerate (default: all, {', '.join(RELEASES)}, main)")
@@ -219,6 +240,8 @@ def main(argv: list[str] | None = None) -> int:
             timings[version] = (t1 - t0, time.perf_counter() - t1)
         if args.venvs_only:
             return 0
+        for line in refresh_schemas(staging):
+            log(line)
         if args.keep_staging:
             shutil.copytree(staging, args.keep_staging, dirs_exist_ok=True)
         report = generate.pack_catalogs(staging, args.schemas)

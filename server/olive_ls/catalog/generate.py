@@ -615,7 +615,7 @@ def pydantic_keys(model_cls: Any, with_types: bool = True) -> dict:
         default, note = (None, None)
         if not required:
             raw = field.get_default(call_default_factory=True)
-            if hasattr(raw, "model_fields") or is_pydantic_v1_model(type(raw)):
+            if hasattr(type(raw), "model_fields") or is_pydantic_v1_model(type(raw)):
                 # A nested config object: its defaults are listed under its own key set, and dumping it here
                 # would leak machine-specific values (RunEngineConfig.output_dir is made absolute).
                 default, note = None, f"defaults to an empty {type(raw).__name__}"
