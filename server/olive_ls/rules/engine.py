@@ -33,6 +33,9 @@ class DiagnosticSettings:
     environment_checks: bool = True
     # code -> "error" | "warning" | "information" | "hint" | "off"
     severity_overrides: dict[str, str] = field(default_factory=dict)
+    # Why the config is checked as its catalog's Olive ("installed", "--olive-version", ...): findings that depend
+    # on the version say it (model/versions.py: checked_as).
+    olive_version_reason: str | None = None
 
 
 def analyse(
@@ -50,7 +53,7 @@ def analyse(
     if not olive:
         return []
     view = build_view(doc.root) if doc.root is not None and doc.root.is_object else None
-    ctx = RuleContext(doc=doc, view=view, catalog=catalog, file_path=file_path, environment=environment if settings.environment_checks else None)
+    ctx = RuleContext(doc=doc, view=view, catalog=catalog, file_path=file_path, environment=environment if settings.environment_checks else None, version_reason=settings.olive_version_reason)
     findings: list[Finding] = []
     for rule in load_rules().values():
         if rule.needs_environment and not settings.environment_checks:

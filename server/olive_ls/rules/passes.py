@@ -17,6 +17,7 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from olive_ls.document.nodes import Node, Property, node_at_path
 from olive_ls.model.legacy import OLD_PASS_KEYS
+from olive_ls.model.versions import parameter_availability, pass_availability
 from olive_ls.rules.legacy import legacy_pass_note
 from olive_ls.rules.registry import ERROR, WARNING, Finding, RuleContext, rule
 from olive_ls.suggest import did_you_mean, one_of
@@ -216,7 +217,7 @@ def search_enabled(view) -> bool:
 # Rules
 
 
-@rule("OLV301", "unknown-pass-type", "A pass type Olive 0.13.0 does not have.", ERROR)
+@rule("OLV301", "unknown-pass-type", "A pass type the Olive the config is checked as does not have.", ERROR)
 def unknown_pass_type(ctx: RuleContext):
     lk = lookups(ctx.model)
     for entry in ctx.view.passes:
@@ -226,11 +227,21 @@ def unknown_pass_type(ctx: RuleContext):
         if legacy_pass_note(name) is not None:
             continue  # renamed or removed in an older release: OLV207 says so
         short = name.rsplit(".", 1)[-1]
-        hint, suggestions = did_you_mean(short, lk.names)
         newer = f"; {NEWER_PASSES_NOTE}" if short.lower() in NEWER_PASSES else ""
+        hint, suggestions = did_you_mean(short, lk.names)
+        available = pass_availability(ctx.model, short, ctx.version_reason)
+        if available:
+            # Another shipped Olive has it: say which, and which Olive this config is checked as.
+            yield Finding.at(
+                entry.type_node,
+                f"{available}{newer}. Olive {ctx.model.version} loads the config, then `olive run` stops with `ValueError: "
+                f"Package configuration for pass of type '{name.lower()}' not found`.{hint}",
+                fix={"title": "Replace with", "replace_value": suggestions} if suggestions else None,
+            )
+            continue
         yield Finding.at(
             entry.type_node,
-            f"Olive 0.13.0 has no pass '{name}'{newer}. The config loads, then `olive run` stops with `ValueError: Package "
+            f"Olive {ctx.model.version} has no pass '{name}'{newer}. The config loads, then `olive run` stops with `ValueError: Package "
             f"configuration for pass of type '{name.lower()}' not found`.{hint}",
             fix={"title": "Replace with", "replace_value": suggestions} if suggestions else None,
         )
@@ -247,10 +258,18 @@ def unknown_pass_parameter(ctx: RuleContext):
         for prop in _given_params(entry):
             if prop.key in parameters or prop.key in OLD_PASS_KEYS:
                 continue  # old pass keys: OLV209
+            available = parameter_availability(ctx.model, canonical, prop.key, ctx.version_reason)
+            if available:
+                yield Finding.at(
+                    prop,
+                    f"{available}. Olive {ctx.model.version} only logs `Keys {{'{prop.key}'}} are not part of {canonical}Config. "
+                    "Ignoring them.` and runs the pass without it.",
+                )
+                continue
             hint, suggestions = lk.param_suggestion(ctx.model, canonical, prop.key)
             yield Finding.at(
                 prop,
-                f"'{prop.key}' is not a parameter of {canonical}. Olive 0.13.0 only logs `Keys {{'{prop.key}'}} are not part of "
+                f"'{prop.key}' is not a parameter of {canonical}. Olive {ctx.model.version} only logs `Keys {{'{prop.key}'}} are not part of "
                 f"{canonical}Config. Ignoring them.` and runs the pass without it.{hint}",
                 fix={"title": "Replace with", "replace_key": suggestions} if suggestions else None,
             )

@@ -81,6 +81,8 @@ class RuleContext:
     catalog: "Catalog"
     file_path: Path | None = None
     environment: "Environment | None" = None  # None when environment checks are off
+    # Why this catalog's Olive version was chosen for the config ("installed", "--olive-version", ...).
+    version_reason: str | None = None
     # The one model of Olive for this catalog: every question about Olive goes here (set from the catalog).
     model: "OliveModel" = field(init=False, repr=False)
     _memo: dict = field(default_factory=dict, init=False, repr=False)

@@ -229,7 +229,7 @@ def ep_not_for_device(ctx: RuleContext):
                 if dev in (d.lower() for d in model.devices) and system.is_target and needs_ep:
                     yield Finding.at(
                         device_node,
-                        f"Olive 0.13.0 knows execution providers only for the devices {one_of(sorted(model.devices_with_provider_table()))}, not for "
+                        f"Olive {model.version} knows execution providers only for the devices {one_of(sorted(model.devices_with_provider_table()))}, not for "
                         f"'{device}'. The config loads, then `olive run` crashes while setting up the target: "
                         "`TypeError: Value after * must be an iterable, not NoneType`.",
                         fix={"title": "Replace with", "replace_value": sorted(model.devices_with_provider_table())},
@@ -243,7 +243,7 @@ def ep_not_for_device(ctx: RuleContext):
                 where = f" ({ep} runs on {one_of(right)})" if right else ""
                 if system.is_target:
                     message = (
-                        f"{ep} does not run on device '{device}'{where}; Olive 0.13.0 pairs '{dev}' with "
+                        f"{ep} does not run on device '{device}'{where}; Olive {model.version} pairs '{dev}' with "
                         f"{one_of(sorted(allowed))}. Olive drops it: when the target is used (an evaluator, or a pass that runs "
                         f"on the target) it fails with `None of the execution providers ['{ep}'] cannot be found in the "
                         "target system but at least one is required to run the workflow.`; otherwise it logs `The following "
@@ -253,7 +253,7 @@ def ep_not_for_device(ctx: RuleContext):
                     severity = ERROR if needs_ep else WARNING
                 else:
                     message = (
-                        f"{ep} does not run on device '{device}'{where}; Olive 0.13.0 pairs '{dev}' with {one_of(sorted(allowed))}. "
+                        f"{ep} does not run on device '{device}'{where}; Olive {model.version} pairs '{dev}' with {one_of(sorted(allowed))}. "
                         f"{_cap(system.label)} is not the workflow's target, so Olive does not check it "
                         "now, but it would drop this EP if the system became the target."
                     )
@@ -463,13 +463,13 @@ def unknown_device(ctx: RuleContext):
             hint, suggestions = did_you_mean(device, model.devices)
             if system.is_target:
                 message = (
-                    f"'{device}' is not a device Olive 0.13.0 knows ({one_of(model.devices)}). The config loads, then `olive run` "
+                    f"'{device}' is not a device Olive {model.version} knows ({one_of(model.devices)}). The config loads, then `olive run` "
                     f"fails with `ValueError: '{device.lower()}' is not a valid Device`.{hint}"
                 )
                 severity = ERROR
             else:
                 message = (
-                    f"'{device}' is not a device Olive 0.13.0 knows ({one_of(model.devices)}). {_cap(system.label)} "
+                    f"'{device}' is not a device Olive {model.version} knows ({one_of(model.devices)}). {_cap(system.label)} "
                     f"is not the workflow's target, so Olive does not check it now; as a target it fails with "
                     f"`ValueError: '{device.lower()}' is not a valid Device`.{hint}"
                 )
@@ -518,13 +518,13 @@ def bad_ep_name(ctx: RuleContext):
                     continue
                 if system.is_target and needs_ep:
                     message = (
-                        f"Olive 0.13.0 knows no execution provider '{ep}' ({one_of(model.providers, limit=4)}). Olive drops it from the "
+                        f"Olive {model.version} knows no execution provider '{ep}' ({one_of(model.providers, limit=4)}). Olive drops it from the "
                         f"target: when the target is used it fails with `None of the execution providers ['{ep}'] cannot be found "
                         "in the target system`, otherwise it silently builds with CPUExecutionProvider." + hint
                     )
                     severity = ERROR
                 else:
-                    message = f"Olive 0.13.0 knows no execution provider '{ep}'; EP names are case-sensitive.{hint}"
+                    message = f"Olive {model.version} knows no execution provider '{ep}'; EP names are case-sensitive.{hint}"
                     severity = WARNING
                 yield Finding.at(node, message, severity=severity, fix=fix)
 
@@ -576,7 +576,7 @@ def accelerator_needs_ep(ctx: RuleContext):
                 extra = (
                     f" For {device.lower()} Olive accepts {one_of(candidates)}."
                     if candidates
-                    else f" Olive 0.13.0 maps execution providers only for {one_of(sorted(model.devices_with_provider_table()))}."
+                    else f" Olive {model.version} maps execution providers only for {one_of(sorted(model.devices_with_provider_table()))}."
                 )
                 yield Finding.at(
                     device_node,
