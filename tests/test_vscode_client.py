@@ -29,7 +29,7 @@ PACKAGE = json.loads((CLIENT / "package.json").read_text())
 
 def test_contributed_settings_are_the_ones_the_server_reads():
     contributed = {key.removeprefix("olive.") for key in PACKAGE["contributes"]["configuration"]["properties"] if key.startswith("olive.")}
-    assert contributed == {"configFiles", "excludeFiles", "diagnostics.severity", "environmentChecks", "python"}
+    assert contributed == {"configFiles", "excludeFiles", "diagnostics.severity", "environmentChecks", "python", "oliveVersion"}
     # Each default is a value the server accepts without a complaint.
     raw: dict = {}
     for key, spec in PACKAGE["contributes"]["configuration"]["properties"].items():

@@ -194,6 +194,7 @@ function plainSettings(): Record<string, unknown> {
     diagnostics: { severity: config.get("diagnostics.severity", {}) },
     environmentChecks: config.get("environmentChecks", true),
     python: config.get("python", ""),
+    oliveVersion: config.get("oliveVersion", ""),
   };
 }
 
@@ -455,6 +456,95 @@ async function checkEnvironment(): Promise<void> {
   outputChannel.show(true);
 }
 
+// ------------------------------------------------------------------------------------------------ Olive version
+
+// The server's `olive/version` request: which Olive the active config is checked as, and why.
+const VERSION_REQUEST = "olive/version";
+
+interface OliveVersionInfo {
+  version?: string;
+  reason?: string;
+  label?: string;
+  setting?: string;
+  available?: string[];
+  error?: string;
+}
+
+let versionItem: vscode.StatusBarItem | undefined;
+
+function isConfigCandidate(document: vscode.TextDocument | undefined): document is vscode.TextDocument {
+  return !!document && ["json", "jsonc", "yaml"].includes(document.languageId);
+}
+
+async function askVersion(document: vscode.TextDocument | undefined): Promise<OliveVersionInfo | undefined> {
+  const lc = client;
+  if (!lc || lc.state !== State.Running) {
+    return undefined;
+  }
+  try {
+    const uri = document && !document.isUntitled ? document.uri.toString() : null;
+    return await lc.sendRequest<OliveVersionInfo>(VERSION_REQUEST, { uri });
+  } catch (err) {
+    outputChannel.appendLine(`${VERSION_REQUEST} failed: ${err}`);
+    return undefined;
+  }
+}
+
+// "Olive 0.12.1 (installed)" in the status bar while a JSON/YAML file is active; a click switches it.
+async function updateVersionItem(): Promise<void> {
+  const item = versionItem;
+  if (!item) {
+    return;
+  }
+  const document = vscode.window.activeTextEditor?.document;
+  if (!isConfigCandidate(document)) {
+    item.hide();
+    return;
+  }
+  const info = await askVersion(document);
+  if (!info || (!info.version && !info.error)) {
+    item.hide();
+    return;
+  }
+  if (info.error) {
+    item.text = "$(warning) Olive: no catalog";
+    item.tooltip = info.error;
+  } else {
+    item.text = info.label ?? `Olive ${info.version}`;
+    item.tooltip = `This config is checked as Olive ${info.version} (${info.reason}). Click to choose another version.`;
+  }
+  item.show();
+}
+
+async function selectOliveVersion(): Promise<void> {
+  const info = await askVersion(vscode.window.activeTextEditor?.document);
+  const available = info?.available ?? [];
+  if (available.length === 0) {
+    void vscode.window.showErrorMessage("Olive: the language server is not running, or has no Olive catalogs.");
+    return;
+  }
+  const automatic = "Automatic";
+  const items: vscode.QuickPickItem[] = [
+    {
+      label: automatic,
+      description: info?.setting ? "" : "current",
+      detail: "Per config: the olive-ai installed in olive.python, a pin in requirements.txt or the AI Toolkit runtime file, else the newest release",
+    },
+    ...[...available].reverse().map((version) => ({
+      label: version,
+      description: info?.setting === version ? "current" : version === "main" ? "Olive's main branch" : "",
+    })),
+  ];
+  const picked = await vscode.window.showQuickPick(items, { placeHolder: `Check Olive configs as (now: ${info?.label ?? "unknown"})` });
+  if (!picked) {
+    return;
+  }
+  const value = picked.label === automatic ? "" : picked.label;
+  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  // The server hears of it through workspace/didChangeConfiguration and re-checks the open configs.
+  await vscode.workspace.getConfiguration(SECTION).update("oliveVersion", value, target);
+}
+
 // ------------------------------------------------------------------------------------------------ lifecycle
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -468,14 +558,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("olive-ls.newWorkflow", newWorkflow),
     vscode.commands.registerCommand("olive-ls.restartServer", () => restart()),
     vscode.commands.registerCommand("olive-ls.checkEnvironment", checkEnvironment),
+    vscode.commands.registerCommand("olive-ls.selectOliveVersion", selectOliveVersion),
     vscode.workspace.onDidChangeConfiguration((e) => {
       // The other olive.* settings reach the running server through workspace/didChangeConfiguration.
       if (e.affectsConfiguration("olive.python")) {
         outputChannel.appendLine("olive.python changed: restarting the server");
-        void restart();
+        void restart().then(updateVersionItem);
+      } else if (e.affectsConfiguration("olive.oliveVersion")) {
+        // Give the server a moment to take the new settings before asking it again.
+        setTimeout(() => void updateVersionItem(), 300);
       }
-    })
+    }),
+    vscode.window.onDidChangeActiveTextEditor(() => void updateVersionItem())
   );
+  versionItem = vscode.window.createStatusBarItem("olive-ls.version", vscode.StatusBarAlignment.Right, 100);
+  versionItem.name = "Olive Version";
+  versionItem.command = "olive-ls.selectOliveVersion";
+  context.subscriptions.push(versionItem);
   const api = await pythonExtensionApi();
   if (api?.environments?.onDidChangeActiveEnvironmentPath) {
     context.subscriptions.push(
@@ -488,6 +587,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     );
   }
   await restart();
+  await updateVersionItem();
 }
 
 export async function deactivate(): Promise<void> {

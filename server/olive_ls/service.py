@@ -7,13 +7,15 @@ version, so a burst of requests after one edit parses once. Diagnostics are `Fin
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from typing import TYPE_CHECKING
 
-from olive_ls.catalog import Catalog, load_catalog
+from olive_ls.catalog import Catalog, CatalogError, load_catalog
+from olive_ls.catalog.selection import UnknownVersion, VersionChoice, choose_version
 from olive_ls.document.parse import ParsedDocument, language_for, parse_document
 from olive_ls.document.ranges import origin_range
 from olive_ls.model.view import is_olive_config
@@ -52,16 +54,104 @@ class _Cached:
 
 
 class OliveLanguageService:
-    def __init__(self, catalog: Catalog | None = None, settings: ServerSettings | None = None):
-        self.catalog = catalog or load_catalog()
+    """`catalog`: one catalog for every document (tests, `check` with a catalog in hand). Without it each
+    document gets the catalog of the Olive it is checked as (`catalog_for`, catalog/selection.py), chosen once
+    per folder; `olive_version` is `--olive-version`, `workspace_root` where requirements pins stop being looked for."""
+
+    def __init__(
+        self,
+        catalog: Catalog | None = None,
+        settings: ServerSettings | None = None,
+        *,
+        olive_version: str | None = None,
+        workspace_root: Path | None = None,
+    ):
+        self._fixed = catalog
         self.settings = settings or ServerSettings()
+        self.olive_version = olive_version
+        self.workspace_root = workspace_root
         self._documents: dict[str, _Cached] = {}
         self._environment = None
+        self._choices: dict[Path | None, VersionChoice] = {}
+        self._generated: dict[tuple, Catalog] = {}
+        # Things to say once (a catalog generated from the installed Olive, a pin with no catalog): taken by
+        # the front end (`take_notes`), each said once per service.
+        self._notes: list[str] = []
+        self._said: set[str] = set()
 
     def configure(self, settings: ServerSettings) -> None:
         """New settings from the client or the command line; what depended on the old ones is dropped."""
         self.settings = settings
         self._environment = None
+        self._choices.clear()
+
+    # --- which Olive a document is checked as --------------------------------------------------------------
+
+    @property
+    def catalog(self) -> Catalog:
+        """The catalog of a document with no file (untitled): the fixed one, else the chosen version's."""
+        return self.catalog_for(None)
+
+    def version_for(self, uri: str | None) -> VersionChoice:
+        """Which Olive the document is checked as, and why (cached by folder; `configure` drops it)."""
+        path = uri_to_path(uri) if uri else None
+        if self._fixed is not None:
+            reason = "--olive-version" if self.olive_version else "given"
+            return VersionChoice(self._fixed.version, reason)
+        folder = path.parent if path is not None else None
+        choice = self._choices.get(folder)
+        if choice is None:
+            try:
+                choice = choose_version(path, self.settings, explicit=self.olive_version, workspace_root=self.workspace_root)
+            except UnknownVersion as error:
+                if self.olive_version:
+                    raise  # --olive-version: the command line says so and stops
+                self._say(f"olive.oliveVersion: {error}")
+                settings = dataclasses.replace(self.settings, olive_version="")
+                choice = choose_version(path, settings, workspace_root=self.workspace_root)
+            if choice.note:
+                self._say(choice.note)
+            self._choices[folder] = choice
+        return choice
+
+    def catalog_for(self, uri: str | None) -> Catalog:
+        if self._fixed is not None:
+            return self._fixed
+        choice = self.version_for(uri)
+        if choice.shipped:
+            return load_catalog(choice.version)
+        key = (choice.version, choice.commit, choice.python)
+        catalog = self._generated.get(key)
+        if catalog is None:
+            catalog = self._catalog_for_unshipped(choice)
+            self._generated[key] = catalog
+        return catalog
+
+    def _catalog_for_unshipped(self, choice: VersionChoice) -> Catalog:
+        """An installed Olive with no shipped catalog: generated once with its Python and cached (user_cache);
+        when that fails, the newest shipped release, said once."""
+        from olive_ls.catalog.selection import newest_release
+        from olive_ls.catalog.user_cache import catalog_for_installed
+
+        try:
+            catalog, note = catalog_for_installed(choice.version, choice.commit, choice.python)
+        except CatalogError as error:
+            fallback = newest_release()
+            self._say(f"{error}; checking as Olive {fallback} instead")
+            return load_catalog(fallback)
+        if note:
+            self._say(note)
+        return catalog
+
+    def _say(self, note: str) -> None:
+        if note not in self._said:
+            self._said.add(note)
+            self._notes.append(note)
+
+    def take_notes(self) -> list[str]:
+        """What the front end should say once (and has not yet)."""
+        notes, self._notes = self._notes, []
+        return notes
 
     # --- the Python environment and the file system -------------------------------------------------------
 
@@ -125,9 +215,15 @@ class OliveLanguageService:
     def diagnostics(self, uri: str, doc: ParsedDocument) -> list[Finding]:
         if self.is_excluded(uri):
             return []
-        settings = DiagnosticSettings(environment_checks=self.settings.environment_checks, severity_overrides=self.settings.severity_overrides)
+        choice = self.version_for(uri)
+        settings = DiagnosticSettings(
+            environment_checks=self.settings.environment_checks,
+            severity_overrides=self.settings.severity_overrides,
+            olive_version_reason=choice.reason,
+        )
         forced = self.is_olive_config(uri, doc)
-        return analyse(doc, self.catalog, file_path=uri_to_path(uri), settings=settings, environment=self.environment(), force_olive=forced)
+        catalog = self.catalog_for(uri)
+        return analyse(doc, catalog, file_path=uri_to_path(uri), settings=settings, environment=self.environment(), force_olive=forced)
 
     def completion(self, uri: str, doc: ParsedDocument, position: types.Position, snippets: bool = True, markdown: bool = True) -> types.CompletionList:
         from lsprotocol import types
@@ -136,34 +232,50 @@ class OliveLanguageService:
 
         if not self.is_olive_config(uri, doc) and doc.root is not None:
             return types.CompletionList(is_incomplete=False, items=[])
-        return completion.complete(doc, self.catalog, position, snippets=snippets, markdown=markdown)
+        return completion.complete(doc, self.catalog_for(uri), position, snippets=snippets, markdown=markdown)
 
     def hover(self, uri: str, doc: ParsedDocument, position: types.Position, markdown: bool = True) -> types.Hover | None:
         from olive_ls.features import hover
 
         if not self.is_olive_config(uri, doc):
             return None
-        return hover.hover(doc, self.catalog, position, markdown=markdown)
+        result = hover.hover(doc, self.catalog_for(uri), position, markdown=markdown)
+        return self._with_version(result, uri, markdown)
+
+    def _with_version(self, result, uri: str, markdown: bool):
+        """A hover says which Olive it describes, and why that one (its last line)."""
+        from lsprotocol import types
+
+        if result is None or not isinstance(result.contents, types.MarkupContent):
+            return result
+        line = f"Olive {self.version_for(uri).label}"
+        text = result.contents.value.rstrip() + ("\n\n---\n*" + line + "*" if markdown else "\n\n" + line)
+        return types.Hover(contents=types.MarkupContent(kind=result.contents.kind, value=text), range=result.range)
 
     def code_actions(self, uri: str, doc: ParsedDocument, params: types.CodeActionParams) -> list[types.CodeAction]:
         from olive_ls.features import actions
 
         if not self.is_olive_config(uri, doc):
             return []
-        return actions.code_actions(doc, self.catalog, uri, params.range, params.context.diagnostics)
+        return actions.code_actions(doc, self.catalog_for(uri), uri, params.range, params.context.diagnostics)
 
-    def migration(self, doc: ParsedDocument):
-        """The whole-config migration to this catalog's Olive (features/migration.py), as edits and the new text."""
+    def migration(self, doc: ParsedDocument, uri: str | None = None, to_version: str | None = None):
+        """The whole-config migration (features/migration.py), as edits and the new text: to the document's Olive,
+        or, with to_version, from the document's Olive to that release (features/version_migration.py)."""
         from olive_ls.features import migration
 
-        return migration.plan_migration(doc, self.catalog)
+        if to_version is None:
+            return migration.plan_migration(doc, self.catalog_for(uri))
+        from olive_ls.features import version_migration
+
+        return version_migration.plan_version_migration(doc, self.catalog_for(uri), load_catalog(to_version))
 
     def document_symbols(self, uri: str, doc: ParsedDocument) -> list[types.DocumentSymbol]:
         from olive_ls.features import symbols
 
         if not self.is_olive_config(uri, doc):
             return []
-        return symbols.document_symbols(doc, self.catalog)
+        return symbols.document_symbols(doc, self.catalog_for(uri))
 
     def document_links(self, uri: str, doc: ParsedDocument, tooltips: bool = True) -> list[types.DocumentLink]:
         from olive_ls.features import links
@@ -182,24 +294,24 @@ class OliveLanguageService:
 
         from olive_ls.features import navigation
 
-        return [types.Location(uri=uri, range=r) for r in navigation.definition(doc, position, self.catalog)]
+        return [types.Location(uri=uri, range=r) for r in navigation.definition(doc, position, self.catalog_for(uri))]
 
     def references(self, uri: str, doc: ParsedDocument, position: types.Position, include_declaration: bool) -> list[types.Location]:
         from lsprotocol import types
 
         from olive_ls.features import navigation
 
-        return [types.Location(uri=uri, range=r) for r in navigation.references(doc, position, include_declaration, self.catalog)]
+        return [types.Location(uri=uri, range=r) for r in navigation.references(doc, position, include_declaration, self.catalog_for(uri))]
 
     def prepare_rename(self, uri: str, doc: ParsedDocument, position: types.Position) -> types.Range | None:
         from olive_ls.features import navigation
 
-        return navigation.prepare_rename(doc, position, self.catalog)
+        return navigation.prepare_rename(doc, position, self.catalog_for(uri))
 
     def rename(self, uri: str, doc: ParsedDocument, position: types.Position, new_name: str) -> types.WorkspaceEdit | None:
         from lsprotocol import types
 
         from olive_ls.features import navigation
 
-        edits = navigation.rename(doc, position, new_name, self.catalog)
+        edits = navigation.rename(doc, position, new_name, self.catalog_for(uri))
         return types.WorkspaceEdit(changes={uri: edits}) if edits else None

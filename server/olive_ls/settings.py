@@ -22,6 +22,9 @@ class ServerSettings:
     environment_checks: bool = True
     # The Python that runs Olive (olive.runWorkflow, environment checks); empty: the server's own.
     python: str = ""
+    # The Olive version configs are checked as ("0.12.1", "main"); empty: chosen per config
+    # (the installed olive-ai, a pin beside the config, else the newest release; catalog/selection.py).
+    olive_version: str = ""
 
     def matches_glob(self, path: str) -> bool:
         return _matches(path, self.config_globs)
@@ -66,4 +69,9 @@ def settings_from(raw: Any) -> tuple[ServerSettings, list[str]]:
         settings.python = python
     else:
         problems.append("olive.python should be a path")
+    olive_version = raw.get("oliveVersion", "")
+    if isinstance(olive_version, str):
+        settings.olive_version = olive_version.strip()
+    else:
+        problems.append("olive.oliveVersion should be a version such as 0.12.1, or main")
     return settings, problems

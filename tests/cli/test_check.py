@@ -53,7 +53,8 @@ def test_json_output_has_the_documented_shape(configs):
     folder, _, bad = configs
     result = run_check("--no-env", "--format", "json", str(folder))
     report = json.loads(result.stdout)
-    assert set(report) == {"files"}
+    assert set(report) == {"olive_version", "files"}
+    assert set(report["olive_version"]) == {"version", "reason"}
     entry = next(f for f in report["files"] if f["path"] == str(bad))
     diagnostic = next(d for d in entry["diagnostics"] if "int3" in d["message"])
     assert set(diagnostic) == {"severity", "code", "message", "detail", "range"}

@@ -8,7 +8,9 @@ no catalog).
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
 
 from olive_ls.cli import workspace_settings
 
@@ -24,7 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from olive_ls.catalog import CatalogError, load_catalog
+    from olive_ls.catalog import CatalogError
+    from olive_ls.catalog.selection import UnknownVersion, describe_choices
     from olive_ls.cli import check_report as report
     from olive_ls.cli.files import discover, read
     from olive_ls.rules.codes import ERROR, UNREADABLE_FILE, WARNING
@@ -33,14 +36,17 @@ def run_check(args: argparse.Namespace) -> int:
     settings = workspace_settings.settings_for(args, environment_checks=not args.no_env)
     if settings is None:
         return 2
+    # Each config is checked as the Olive chosen for it (catalog/selection.py): the flag, the setting, the
+    # installed olive-ai, a pin beside it, else the newest release.
+    service = OliveLanguageService(settings=settings, olive_version=args.olive_version, workspace_root=Path.cwd())
     try:
-        catalog = load_catalog(args.olive_version)
+        service.version_for(None)  # a flag or setting naming a version with no catalog: one line, before any file
+    except UnknownVersion as exc:
+        print(f"olive-ls: {exc}", file=sys.stderr)
+        return 2
     except CatalogError as exc:
         print(f"olive-ls: {exc}", file=sys.stderr)
         return 2
-    if catalog.fallback_note:
-        print(f"olive-ls: {catalog.fallback_note}", file=sys.stderr)
-    service = OliveLanguageService(catalog, settings)
 
     sources, missing = discover(args.paths)
     for path in missing:
@@ -49,6 +55,7 @@ def run_check(args: argparse.Namespace) -> int:
     from olive_ls.rules.registry import Finding
 
     reports: list[report.FileReport] = []
+    versions: dict = {}  # path -> VersionChoice, for the configs checked
     configs = 0
     read_problems = bool(missing)
     for source in sources:
@@ -65,18 +72,32 @@ def run_check(args: argparse.Namespace) -> int:
             findings = service.size_findings(uri, source.text, source.size)
         else:
             doc = service.parse(uri, source.text)
-            configs += service.is_olive_config(uri, doc)
-            findings = service.diagnostics(uri, doc)
+            is_config = service.is_olive_config(uri, doc)
+            configs += is_config
+            try:
+                findings = service.diagnostics(uri, doc)
+            except CatalogError as exc:
+                print(f"olive-ls: {exc}", file=sys.stderr)
+                return 2
+            if is_config:
+                versions[str(source.path)] = service.version_for(uri)
             service.forget(uri)
         if findings or source.explicit:
             reports.append(report.FileReport(str(source.path), findings))
+    for note in service.take_notes():
+        print(f"olive-ls: {note}", file=sys.stderr)
 
     if args.format == "text":
         output = report.as_text(reports, verbose=args.verbose)
+    elif args.format == "json":
+        output = _with_versions(report.as_json(reports), versions, service.version_for(None))
     else:
-        output = {"json": report.as_json, "sarif": report.as_sarif}[args.format](reports)
+        output = report.as_sarif(reports)
     if output:
         print(output)
+    if args.format == "text" and versions:
+        # Once per run: which Olive the configs were checked as, and why.
+        print(f"olive-ls: checked as {describe_choices(versions.values())}", file=sys.stderr)
     errors = sum(1 for r in reports for f in r.findings if f.severity == ERROR)
     warnings = sum(1 for r in reports for f in r.findings if f.severity == WARNING)
     if args.format == "text":
@@ -86,3 +107,20 @@ def run_check(args: argparse.Namespace) -> int:
     if read_problems:
         return 2
     return 1 if errors else 0
+
+
+def _with_versions(output: str, versions: dict, default) -> str:
+    """JSON output with the Olive each config was checked as: top-level "olive_version" {"version", "reason"}
+    (the one of most configs; the default choice when none was checked), and per file where they differ."""
+    data = json.loads(output)
+    counts: dict = {}
+    for choice in versions.values():
+        counts[choice] = counts.get(choice, 0) + 1
+    main = max(counts, key=counts.get) if counts else default
+    result = {"olive_version": {"version": main.version, "reason": main.reason}, **data}
+    if len(counts) > 1:
+        for entry in result["files"]:
+            choice = versions.get(entry["path"])
+            if choice is not None:
+                entry["olive_version"] = {"version": choice.version, "reason": choice.reason}
+    return json.dumps(result, indent=2)

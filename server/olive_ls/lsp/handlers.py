@@ -13,21 +13,60 @@ from olive_ls.settings import SECTION, settings_from
 
 @server.feature(types.INITIALIZE)
 def initialize(ls: OliveLanguageServer, params: types.InitializeParams) -> None:
-    from olive_ls.catalog import CatalogError, load_catalog
-    from olive_ls.service import OliveLanguageService
+    from olive_ls.catalog import CatalogError, shipped_versions
+    from olive_ls.service import OliveLanguageService, uri_to_path
 
-    try:
-        catalog = load_catalog()
-    except CatalogError as exc:
+    if not shipped_versions():
+        exc = CatalogError("no Olive catalog found (schemas/olive-<version>/catalog.json)")
         ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"olive-ls: {exc}"))
-        raise
-    service = OliveLanguageService(catalog)
+        raise exc
+    # Each document is checked as the Olive chosen for it (catalog/selection.py); pins stop at the workspace root.
+    root = None
+    if params.workspace_folders:
+        root = uri_to_path(params.workspace_folders[0].uri)
+    elif params.root_uri:
+        root = uri_to_path(params.root_uri)
+    service = OliveLanguageService(workspace_root=root)
     options = params.initialization_options
     if isinstance(options, dict) and SECTION in options:
         service.configure(settings_from(options[SECTION])[0])
     ls.session = Session(service=service, client=ClientFeatures.from_capabilities(params.capabilities))
-    if catalog.fallback_note:
-        ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Info, message=f"olive-ls: {catalog.fallback_note}"))
+
+
+def _say_version_notes(ls: OliveLanguageServer) -> None:
+    """What the service has to say once (a catalog generated from the installed Olive, a pin with no catalog)."""
+    if ls.session is None:
+        return
+    for note in ls.session.service.take_notes():
+        ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Info, message=f"olive-ls: {note}"))
+
+
+# The Olive a document is checked as, for the client's status bar and its "Select Olive Version" command.
+VERSION_REQUEST = "olive/version"
+
+
+@server.feature(VERSION_REQUEST)
+def olive_version(ls: OliveLanguageServer, params) -> dict:
+    from olive_ls.catalog import CatalogError, shipped_versions
+
+    uri = getattr(params, "uri", None) if not isinstance(params, dict) else params.get("uri")
+    if ls.session is None:
+        return {}
+    service = ls.session.service
+    try:
+        choice = service.version_for(uri if isinstance(uri, str) else None)
+        catalog = service.catalog_for(uri if isinstance(uri, str) else None)
+    except CatalogError as exc:
+        return {"error": str(exc), "available": shipped_versions()}
+    finally:
+        _say_version_notes(ls)
+    return {
+        "version": catalog.version,
+        "reason": choice.reason,
+        "label": f"Olive {catalog.version} ({choice.reason})",
+        "setting": service.settings.olive_version,
+        "available": shipped_versions(),
+    }
 
 
 @server.feature(types.INITIALIZED)
@@ -49,6 +88,12 @@ async def did_change_configuration(ls: OliveLanguageServer, params: types.DidCha
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 def did_open(ls: OliveLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
     ls.schedule_diagnostics(params.text_document.uri, 0)
+    if ls.session is not None:
+        try:
+            ls.session.service.catalog_for(params.text_document.uri)  # chosen (and, once, generated) now
+        except Exception as exc:  # the diagnostics say what is wrong; the open itself must not fail
+            ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=f"olive-ls: {exc}"))
+        _say_version_notes(ls)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
