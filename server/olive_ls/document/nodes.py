@@ -59,8 +59,16 @@ class Node(_Spanned):
 
     def prop(self, key: str) -> "Property | None":
         """The property named key; like json.load, the last of duplicates wins."""
+        properties = self.properties
+        if len(properties) > 16:
+            # A big object (a thousand passes) is asked by name once per entry: a scan each time is quadratic.
+            # The table is keyed on the list and its length, which is all a built tree ever changes.
+            cached = self.__dict__.get("_by_key")
+            if cached is None or cached[0] is not properties or cached[1] != len(properties):
+                cached = self.__dict__["_by_key"] = (properties, len(properties), {p.key: p for p in properties})
+            return cached[2].get(key)
         found = None
-        for prop in self.properties:
+        for prop in properties:
             if prop.key == key:
                 found = prop
         return found

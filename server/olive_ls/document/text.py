@@ -23,6 +23,10 @@ class LineIndex:
             starts.append(pos + 1)
             pos = find(b"\n", pos + 1)
         self.line_starts = starts
+        # A pure-ASCII text (almost every config) counts UTF-16 units as bytes: no slicing per position, which
+        # on a megabyte single line would make every position cost a megabyte.
+        self.ascii = data.isascii()
+        self._ascii_lines: dict[int, bool] = {}
 
     @property
     def line_count(self) -> int:
@@ -42,9 +46,17 @@ class LineIndex:
     def position_from_point(self, row: int, byte_column: int) -> Position:
         return Position(line=row, character=self._utf16_column(row, byte_column))
 
+    def _line_is_ascii(self, line: int) -> bool:
+        known = self._ascii_lines.get(line)
+        if known is None:
+            known = self._ascii_lines[line] = self._line_bytes(line).isascii()
+        return known
+
     def _utf16_column(self, line: int, byte_column: int) -> int:
         if line >= len(self.line_starts):
             return 0
+        if self.ascii or self._line_is_ascii(line):
+            return byte_column
         prefix = self.data[self.line_starts[line] : self.line_starts[line] + byte_column]
         if prefix.isascii():
             return len(prefix)
@@ -54,10 +66,11 @@ class LineIndex:
         """Byte offset of an LSP position; positions past a line's end clamp to the line's end."""
         if position.line >= len(self.line_starts):
             return len(self.data)
-        line_bytes = self._line_bytes(position.line)
         start = self.line_starts[position.line]
-        if line_bytes.isascii():
-            return start + min(position.character, len(line_bytes))
+        if self.ascii or self._line_is_ascii(position.line):
+            end = self.line_starts[position.line + 1] - 1 if position.line + 1 < len(self.line_starts) else len(self.data)
+            return start + min(position.character, end - start)
+        line_bytes = self._line_bytes(position.line)
         units = 0
         for index, char in enumerate(line_bytes.decode("utf-8", errors="replace")):
             if units >= position.character:
