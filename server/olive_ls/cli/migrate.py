@@ -23,6 +23,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     where = migrate.add_mutually_exclusive_group()
     where.add_argument("-o", "--output", metavar="FILE", help="write the migrated config to this new file (never overwrites one)")
     where.add_argument("--in-place", action="store_true", help="rewrite CONFIG, keeping the original as CONFIG.bak")
+    migrate.add_argument(
+        "--to",
+        metavar="VERSION",
+        default=None,
+        help="move the config to this Olive release (or main) from the one it is checked as (--olive-version, else chosen as check does)",
+    )
     workspace_settings.add_arguments(migrate)
     migrate.set_defaults(handler=run_migrate)
 
@@ -40,13 +46,31 @@ def run_migrate(args: argparse.Namespace) -> int:
     if source.text is None or source.too_large:
         print(f"olive-ls migrate: {args.config}: {source.problem or 'too large to be an Olive config'}", file=sys.stderr)
         return EXIT_USAGE
-    try:
-        catalog = load_catalog(args.olive_version)
-    except CatalogError as exc:
-        print(f"olive-ls migrate: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    service = OliveLanguageService(catalog, settings)
     uri = path_to_uri(Path(args.config))
+    if args.to is not None:
+        # Between releases: from the Olive the config is checked as, to --to.
+        from olive_ls.catalog import shipped_versions
+        from olive_ls.catalog.selection import UnknownVersion, unknown_version_message
+
+        to = "main" if args.to.strip().lower() == "main" else args.to.strip()
+        if to not in shipped_versions():
+            print(f"olive-ls migrate: {unknown_version_message(to)}", file=sys.stderr)
+            return EXIT_USAGE
+        service = OliveLanguageService(settings=settings, olive_version=args.olive_version, workspace_root=Path.cwd())
+        try:
+            source_choice = service.version_for(uri)
+            catalog = service.catalog_for(uri)
+        except (UnknownVersion, CatalogError) as exc:
+            print(f"olive-ls migrate: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"olive-ls migrate: moving {args.config} from Olive {source_choice.label} to Olive {to}", file=sys.stderr)
+    else:
+        try:
+            catalog = load_catalog(args.olive_version)
+        except CatalogError as exc:
+            print(f"olive-ls migrate: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        service = OliveLanguageService(catalog, settings)
     if service.is_excluded(uri):
         print(f"olive-ls migrate: {args.config} is excluded by olive.excludeFiles; nothing done", file=sys.stderr)
         return EXIT_FAIL
@@ -57,10 +81,14 @@ def run_migrate(args: argparse.Namespace) -> int:
     if any(problem.kind == SYNTAX_ERROR for problem in doc.problems):
         print(f"olive-ls migrate: {args.config} has syntax errors; fix them first (`olive-ls check {args.config}` shows where)", file=sys.stderr)
         return EXIT_FAIL
-    result = service.migration(doc)
+    result = service.migration(doc, uri, to_version=to) if args.to is not None else service.migration(doc)
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
-    if not result.changed:
+    if not result.changed and args.to is not None:
+        unmoved = sum(1 for note in result.notes if note.startswith("Could not move:"))
+        what = f"{unmoved} thing(s) could not be moved (above)" if unmoved else "it is in Olive " + to + "'s form"
+        print(f"{args.config}: nothing changed; {what}", file=sys.stderr)
+    elif not result.changed:
         print(f"{args.config}: already in Olive {catalog.version}'s form; nothing to migrate", file=sys.stderr)
     if args.output:
         return _write_new(Path(args.output), result.text)

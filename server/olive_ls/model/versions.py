@@ -142,3 +142,22 @@ def parameter_availability(model: OliveModel, pass_name: str, parameter: str, re
 
 
 __all__ = ["MAIN", "VersionHistory", "checked_as", "parameter_availability", "pass_availability", "version_history", "version_label"]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Changes between releases no catalog can tell (a catalog says a parameter went, not what took its place), keyed
+# by the release that made them: read by the version migration (features/version_migration.py).
+
+# (pass, parameter) -> (release that replaced it, replacement parameter or None, what to do instead)
+PARAMETER_CHANGES: dict[tuple[str, str], tuple[str, str | None, str]] = {
+    ("QuarkQuantization", "quant_config"): (
+        "0.12.0",
+        None,
+        "Olive 0.12.0 replaced the embedded Quark config with its own parameters (quant_scheme, quant_algo, "
+        "dataset, data_type, num_calib_data, exclude_layers, kv_cache_dtype, ...): set those from its contents",
+    ),
+}
+
+
+def parameter_change(pass_name: str, parameter: str) -> tuple[str, str | None, str] | None:
+    return PARAMETER_CHANGES.get((pass_name, parameter))
