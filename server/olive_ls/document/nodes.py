@@ -106,12 +106,15 @@ class Node(_Spanned):
         return parts
 
     def walk(self) -> Iterator["Node"]:
-        yield self
-        for prop in self.properties:
-            if prop.value is not None:
-                yield from prop.value.walk()
-        for item in self.items:
-            yield from item.walk()
+        """This node and every node below it, depth first, in document order; iterative, so depth costs no stack."""
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            if node.items:
+                stack.extend(reversed(node.items))
+            if node.properties:
+                stack.extend(prop.value for prop in reversed(node.properties) if prop.value is not None)
 
 
 @dataclass(eq=False)

@@ -130,7 +130,7 @@ async def pull_diagnostics(ls: OliveLanguageServer, params: types.DocumentDiagno
     # Clients pull after every change and cancel the pulls they no longer need; an async handler that yields
     # once is cancelled by pygls before it does the work (a sync one would run regardless).
     await asyncio.sleep(0)
-    return types.RelatedFullDocumentDiagnosticReport(items=ls.diagnostics_for(params.text_document.uri))
+    return types.RelatedFullDocumentDiagnosticReport(items=await ls.diagnostics_in_worker(params.text_document.uri))
 
 
 @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=['"', ":", " ", "\n"], resolve_provider=False))

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
@@ -23,6 +25,10 @@ from olive_ls.settings import SECTION, settings_from
 log = logging.getLogger(__name__)
 
 DEBOUNCE_SECONDS = 0.15
+
+
+class Stale(Exception):
+    """A newer version of the document arrived while its older version was being analysed."""
 
 
 class OliveProtocol(LanguageServerProtocol):
@@ -48,25 +54,47 @@ class OliveLanguageServer(LanguageServer):
 
     # --- documents ----------------------------------------------------------------------------------------
 
+    def text_document(self, uri: str):
+        """pygls' open document for a URI, or None; pygls keys them by the unquoted URI (`new%20config.json`)."""
+        return self.workspace.text_documents.get(unquote(uri))
+
     def open_document(self, uri: str):
         """The parsed document for an open URI; None for a URI the client never opened, or one too large to analyse."""
-        if self.session is None or uri not in self.workspace.text_documents:
+        document = self.text_document(uri)
+        if self.session is None or document is None:
             return None
-        document = self.workspace.get_text_document(uri)
         service = self.session.service
         if service.too_large(document.source):
             return None
         return service.parse(uri, document.source, document.version, document.language_id)
 
     def diagnostics_for(self, uri: str) -> list[types.Diagnostic]:
-        if self.session is None or uri not in self.workspace.text_documents:
+        document = self.text_document(uri)
+        if self.session is None or document is None:
             return []
+        return self._diagnostics_of(uri, document.source, document.version, document.language_id)
+
+    async def diagnostics_in_worker(self, uri: str) -> list[types.Diagnostic]:
+        """`diagnostics_for` in the analysis thread: the event loop keeps answering other requests meanwhile."""
+        document = self.text_document(uri)
+        if self.session is None or document is None:
+            return []
+        snapshot = (uri, document.source, document.version, document.language_id)
+        return await asyncio.get_running_loop().run_in_executor(_analysis(), self._diagnostics_of, *snapshot)
+
+    def _diagnostics_of(self, uri: str, source: str, version: int | None, language_id: str | None, current=None) -> list[types.Diagnostic]:
+        """Diagnostics of one snapshot of a document. `current()`, when given, says whether the snapshot is still the
+        document's latest version: asked between the steps, it drops the work a newer edit made stale."""
         service = self.session.service
-        document = self.workspace.get_text_document(uri)
-        if service.too_large(document.source):
-            findings = service.size_findings(uri, document.source)
+        if service.too_large(source):
+            findings = service.size_findings(uri, source)
         else:
-            findings = service.diagnostics(uri, self.open_document(uri))
+            doc = service.parse(uri, source, version, language_id)
+            if current is not None and not current():
+                raise Stale(uri)
+            findings = service.diagnostics(uri, doc)
+        if current is not None and not current():
+            raise Stale(uri)
         findings += self.session.runs.feedback.get(uri, [])
         client = self.session.client
         return [to_diagnostic(f, related_uri=uri if client.related_information else None, link_codes=client.code_description) for f in findings]
@@ -88,14 +116,30 @@ class OliveLanguageServer(LanguageServer):
         session.pending[uri] = asyncio.ensure_future(self._publish_later(uri, delay))
 
     async def _publish_later(self, uri: str, delay: float) -> None:
+        """Publish after `delay`, analysing in the worker thread (`_analysis`) so that the event loop keeps answering
+        requests, for this document and every other, while a big one is checked. The thread switches to the loop
+        every few milliseconds (the GIL's switch interval), so a completion elsewhere waits for that, not for the
+        whole analysis. One worker: analyses run one at a time, in the order asked, never two on one document.
+        A newer version cancels this task (schedule_diagnostics); an analysis already running notices at its
+        next step and stops, and its result is never published."""
         try:
             await asyncio.sleep(delay)
-            document = self.workspace.text_documents.get(uri)
-            version = document.version if document else None
-            self.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(uri=uri, diagnostics=self.diagnostics_for(uri), version=version)
-            )
-        except asyncio.CancelledError:
+            document = self.text_document(uri)
+            if document is None or self.session is None:
+                return
+            # The snapshot: pygls applies later changes to `document` in place, on this loop.
+            source, version, language_id = document.source, document.version, document.language_id
+
+            def current() -> bool:
+                latest = self.text_document(uri)
+                return latest is not None and latest.version == version and self.session is not None
+
+            loop = asyncio.get_running_loop()
+            diagnostics = await loop.run_in_executor(_analysis(), self._diagnostics_of, uri, source, version, language_id, current)
+            if not current():
+                return
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version))
+        except (asyncio.CancelledError, Stale):
             pass
         except Exception:
             log.exception("publishing diagnostics for %s failed", uri)
@@ -131,6 +175,16 @@ class OliveLanguageServer(LanguageServer):
             self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=f"olive-ls: {problem}"))
         for uri in list(self.workspace.text_documents):
             self.schedule_diagnostics(uri, 0)
+
+
+_WORKER: ThreadPoolExecutor | None = None
+
+
+def _analysis() -> ThreadPoolExecutor:
+    global _WORKER
+    if _WORKER is None:
+        _WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="olive-ls-analysis")
+    return _WORKER
 
 
 server = OliveLanguageServer()
