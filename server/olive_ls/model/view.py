@@ -104,6 +104,15 @@ class WorkflowView:
 
 
 def build_view(root: Node) -> WorkflowView:
+    """The view of a tree, built once per tree: a built tree is never changed, and every request on one version of
+    a document (completion, hover, symbols, the rules) asks for the same view (kept on the root node)."""
+    cached = root.__dict__.get("_workflow_view")
+    if cached is None:
+        cached = root.__dict__["_workflow_view"] = _build_view(root)
+    return cached
+
+
+def _build_view(root: Node) -> WorkflowView:
     view = WorkflowView(root=root)
     model = root.get("input_model")
     if model is not None and model.is_object:
