@@ -47,3 +47,19 @@ def test_a_short_message_is_left_alone():
     finding = Finding("'int3' is not valid for 'precision' of ModelBuilder", origin_range())
     split_headline(finding)
     assert finding.detail is None and finding.message == "'int3' is not valid for 'precision' of ModelBuilder"
+
+
+def test_run_time_findings_for_another_olive_are_warnings_that_say_where_they_were_read():
+    import json
+
+    from diagnostic_helpers import TINY
+
+    config = json.loads(json.dumps(TINY))
+    config["passes"] = {}  # OLV520: no passes, nothing to evaluate: KeyError and exit 0, read from 0.13.0's engine
+    config.pop("evaluator", None)
+    doc = parse_document(json.dumps(config), "json")
+    as_audited = [f for f in analyse(doc, load_catalog("0.13.0"), settings=DiagnosticSettings(environment_checks=False)) if f.code == "OLV520"]
+    assert [f.severity for f in as_audited] == ["error"]
+    as_other = [f for f in analyse(doc, load_catalog("main"), settings=DiagnosticSettings(environment_checks=False)) if f.code == "OLV520"]
+    assert [f.severity for f in as_other] == ["warning"]
+    assert "Read from Olive 0.13.0's code; this config is checked as Olive main" in as_other[0].detail

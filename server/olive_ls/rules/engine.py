@@ -61,9 +61,12 @@ def analyse(
         if rule.needs_view and view is None:
             continue
         try:
+            audited_elsewhere = rule.family.startswith(RUN_TIME_FAMILY) and ctx.model.version != RUN_TIME_AUDITED_VERSION
             for finding in rule.check(ctx):
                 finding.code = finding.code or rule.code
                 finding.severity = _within(finding.severity or rule.severity, rule.severity)
+                if audited_elsewhere:
+                    _as_read_from_audited_olive(finding, ctx.model.version)
                 findings.append(finding)
         except Exception:  # a broken rule must never take the checker or the server down
             log.exception("rule %s failed on %s", rule.code, file_path or "document")
@@ -84,6 +87,19 @@ _CLAUSE_END = re.compile(r"(?::|;| —| -) ")
 
 
 _RANK = {ERROR: 0, WARNING: 1, INFORMATION: 2, HINT: 3}
+
+# The run-time rules (rules/runtime_*.py) say what Olive's code does, read from one release's code
+# (docs/olive-runtime-checks.md). For a config checked as another Olive they are not proven: never an error, and
+# they say which code they were read from.
+RUN_TIME_FAMILY = "runtime_"
+RUN_TIME_AUDITED_VERSION = "0.13.0"
+
+
+def _as_read_from_audited_olive(finding: Finding, version: str) -> None:
+    if _RANK.get(finding.severity, 0) < _RANK[WARNING]:
+        finding.severity = WARNING
+    note = f"(Read from Olive {RUN_TIME_AUDITED_VERSION}'s code; this config is checked as Olive {version}, whose code may differ.)"
+    finding.detail = f"{finding.detail} {note}" if finding.detail else note
 
 
 def _within(severity: str, registered: str) -> str:
