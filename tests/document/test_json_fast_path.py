@@ -1,4 +1,5 @@
-"""The fast path for valid JSON (a regex scan after json.loads) builds the very tree the tree-sitter walk builds."""
+"""The fast path (a regex scan of valid JSON, and of the error-free regions of broken JSON) builds the very tree,
+and finds the very problems, that the tree-sitter walk alone builds and finds."""
 
 from __future__ import annotations
 
@@ -31,8 +32,7 @@ def _shape(node):
 def _build(text: str, fast: bool):
     data = text.encode("utf-8", errors="surrogatepass")
     builder = json_tree.JsonTreeBuilder(data, LineIndex(data))
-    if not fast:
-        builder._build_clean = lambda: False
+    builder.scan_clean_regions = fast
     root = builder.build()
     return _shape(root), sorted((p.kind, p.message, p.start, p.end) for p in builder.problems), builder
 
@@ -74,3 +74,34 @@ def test_every_shipped_and_corpus_config_builds_the_same_tree():
     for path in paths:
         text = path.read_text(encoding="utf-8", errors="surrogateescape")
         assert _build(text, True)[:2] == _build(text, False)[:2], path
+
+
+def _slips(text: str):
+    """The text with one bracket, comma, colon or quote deleted, at every such place (half-typed documents)."""
+    for offset, char in enumerate(text):
+        if char in '{}[],:"':
+            yield text[:offset] + text[offset + 1 :]
+
+
+BROKEN = [
+    '{"a": 1, // note\n "b": {"c": [1, 2,]}, "d": {"e": 1 /* x */}, "f": {"g": {"h": 1}}}',
+    '{"a": {"b": 1}, "c": {"d": ',
+    '{"a": {"b": "unterminated}, "c": {"d": [1, 2]}}',
+    '{"a": {"x": 1, "x": 2}, "b": {"c": 1} "d": {"e": 2}}',
+    "[" * 300 + "1" + "]" * 299,
+    '{"a": ' + '{"b": ' * 260 + "1" + "}" * 259,
+]
+
+
+@pytest.mark.parametrize("text", BROKEN, ids=range(len(BROKEN)))
+def test_broken_documents_scan_their_clean_regions_to_the_same_tree(text):
+    assert _build(text, True)[:2] == _build(text, False)[:2]
+
+
+def test_every_slip_of_a_typical_config_builds_the_same_tree():
+    text = (ROOT / "tests" / "data" / "typical.json").read_text()
+    count = 0
+    for broken in _slips(text):
+        assert _build(broken, True)[:2] == _build(broken, False)[:2], broken
+        count += 1
+    assert count > 300

@@ -21,7 +21,7 @@ import olive_ls.lsp.commands  # noqa: F401  registers the server's commands
 from olive_ls.lsp.server import server
 from olive_ls.settings import settings_from
 
-CLIENT = Path(__file__).resolve().parents[1] / "client-vscode"
+CLIENT = Path(__file__).resolve().parents[2] / "client-vscode"
 # run.sh's exit code when code-server, Chromium or Node cannot be installed (no registry): a skip, not a failure.
 E2E_TOOLS_UNAVAILABLE = 77
 PACKAGE = json.loads((CLIENT / "package.json").read_text())
