@@ -6,6 +6,7 @@ comments; they are reported under their own kinds so a quick fix can remove them
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from functools import lru_cache
@@ -29,6 +30,20 @@ _TOKEN = re.compile(rb'[ \t\r\n]*("[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\],:]|[^\s{}\[\]
 _OPENERS, _CLOSERS = b"{[", b"}]"
 _BRACE, _QUOTE, _COMMA, _COLON, _BACKSLASH = ord("{"), ord('"'), ord(","), ord(":"), b"\\"
 _LITERALS = {b"true": (n.BOOLEAN, True), b"false": (n.BOOLEAN, False), b"null": (n.NULL, None)}
+
+
+def _unquote(raw: str) -> str:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw[1:-1]
+
+
+def _number(raw: str):
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
 
 
 def _reject_constant(name: str):
@@ -58,13 +73,17 @@ def _comment_query():
 
 
 class JsonTreeBuilder:
+    # Valid JSON, and the error-free regions of broken JSON, are scanned rather than walked (off: the walk only).
+    scan_clean_regions = True
+
     def __init__(self, data: bytes, index: LineIndex):
         self.data = data
         self.index = index
         self.problems: list[SyntaxProblem] = []
+        self._comment_starts: list[int] = []
 
     def build(self) -> n.Node | None:
-        clean = self._build_clean()
+        clean = self._build_clean() if self.scan_clean_regions else False
         if clean is not False:
             return clean
         tree = _parser().parse(self.data)
@@ -93,23 +112,28 @@ class JsonTreeBuilder:
         into tree-sitter per node, and without recursion. Anything else (a syntax error, a comment, NaN,
         nesting too deep for json's own recursion) goes the tree-sitter way, which names every problem.
         """
-        data = self.data
         try:
-            json.loads(data, parse_constant=_reject_constant)
+            json.loads(self.data, parse_constant=_reject_constant)
         except (ValueError, RecursionError, UnicodeDecodeError, TypeError):
             return False
+        return self._scan(0, len(self.data), 0)
+
+    def _scan(self, begin: int, finish: int, depth: int) -> n.Node | None:
+        """The tree of data[begin:finish], a region known to hold one well-formed JSON value (json.loads said so, or
+        tree-sitter found no error and no comment in it), whose outermost value sits `depth` levels deep."""
+        data = self.data
         index = self.index
         Node, Property = n.Node, n.Property
         OBJECT, ARRAY, STRING, NUMBER = n.OBJECT, n.ARRAY, n.STRING, n.NUMBER
         literals = _LITERALS
-        loads = json.loads
         root = None
         # The open containers, innermost last: [node, pending key node, colon offset, seen keys (None: an array)].
         stack: list[list] = []
         top = None
         # Containers opened past MAX_DEPTH, skipped as the tree-sitter walk skips them.
         too_deep = 0
-        for match in _TOKEN.finditer(data):
+        limit = MAX_DEPTH - depth
+        for match in _TOKEN.finditer(data, begin, finish):
             token = match.group(1)
             first = token[0]
             if too_deep:
@@ -131,7 +155,7 @@ class JsonTreeBuilder:
                 node.end = match.end()
                 top = stack[-1] if stack else None
             elif first in _OPENERS:
-                if len(stack) > MAX_DEPTH:
+                if len(stack) > limit:
                     self._too_deep(start)
                     too_deep = 1
                     continue
@@ -143,7 +167,7 @@ class JsonTreeBuilder:
                 end = match.end()
                 if first == _QUOTE:
                     raw = token.decode("utf-8", errors="replace")
-                    node = Node(STRING, start, end, index, loads(raw) if _BACKSLASH in token else raw[1:-1], raw=raw)
+                    node = Node(STRING, start, end, index, _unquote(raw) if _BACKSLASH in token else raw[1:-1], raw=raw)
                     if top is not None and top[3] is not None and top[1] is None:
                         top[1] = node  # a key: its value follows
                         continue
@@ -153,8 +177,8 @@ class JsonTreeBuilder:
                     if literal is not None:
                         node = Node(literal[0], start, end, index, literal[1], raw=raw)
                     else:
-                        node = Node(NUMBER, start, end, index, loads(raw), raw=raw)
-                if len(stack) > MAX_DEPTH:
+                        node = Node(NUMBER, start, end, index, _number(raw), raw=raw)
+                if len(stack) > limit:
                     self._too_deep(start)
                     self._finish_value(top, end)
                     continue
@@ -217,6 +241,9 @@ class JsonTreeBuilder:
                 SyntaxProblem(TOO_DEEP, f"Nesting deeper than {MAX_DEPTH} levels is not analysed", ts_node.start_byte, ts_node.start_byte + 1)
             )
             return None
+        if kind in ("object", "array") and self.scan_clean_regions and not ts_node.has_error and not self._holds_comment(ts_node.start_byte, ts_node.end_byte):
+            # An error-free region of a broken document (most of it, while the user types): scanned, not walked.
+            return self._scan(ts_node.start_byte, ts_node.end_byte, depth)
         if kind == "object":
             node = self._node(ts_node, n.OBJECT)
             self._add_pairs(node, ts_node.named_children, depth)
@@ -236,7 +263,7 @@ class JsonTreeBuilder:
         if kind == "number":
             if ts_node.is_missing:
                 return None
-            text = ts_node.text.decode("ascii", errors="replace")
+            text = self.data[ts_node.start_byte : ts_node.end_byte].decode("ascii", errors="replace")
             try:
                 value = json.loads(text)
             except ValueError:
@@ -374,7 +401,7 @@ class JsonTreeBuilder:
                 yield child
 
     def _string_value(self, ts_string) -> str:
-        raw = ts_string.text.decode("utf-8", errors="replace")
+        raw = self.data[ts_string.start_byte : ts_string.end_byte].decode("utf-8", errors="replace")
         if len(raw) >= 2 and raw.endswith('"'):
             try:
                 return json.loads(raw)
@@ -386,7 +413,9 @@ class JsonTreeBuilder:
 
     def _collect_problems(self, root) -> None:
         # Comments can sit anywhere, also in error-free objects, so a query finds them all (inside error regions too).
-        for comment in _comment_query().captures(root).get("comment", []):
+        comments = _comment_query().captures(root).get("comment", [])
+        self._comment_starts = sorted(comment.start_byte for comment in comments)
+        for comment in comments:
             self.problems.append(
                 SyntaxProblem(JSON_COMMENT, "Comments are not allowed in JSON: Olive reads configs with json.load", comment.start_byte, comment.end_byte)
             )
@@ -402,6 +431,11 @@ class JsonTreeBuilder:
                 continue
             if ts_node.has_error or ts_node.type == "document":
                 stack.extend(reversed(ts_node.children))
+
+    def _holds_comment(self, start: int, end: int) -> bool:
+        starts = self._comment_starts
+        at = bisect.bisect_left(starts, start)
+        return at < len(starts) and starts[at] < end
 
     def _missing(self, ts_node) -> None:
         previous = ts_node.prev_sibling
