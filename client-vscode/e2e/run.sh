@@ -96,8 +96,9 @@ log "building the .vsix"
 (
   cd "$CLIENT"
   [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
+  npm run --silent typecheck   # esbuild bundles without checking types: tsc does
   npm run --silent package   # runs the build first (vscode:prepublish)
-) >"$OUT/build.log" 2>&1 || die "npm run build/package failed, see $OUT/build.log"
+) >"$OUT/build.log" 2>&1 || die "npm run typecheck/build/package failed, see $OUT/build.log"
 VSIX=$CLIENT/olive-ls.vsix
 
 # --- 5. throwaway VS Code state and workspace ------------------------------------------------------------------------
