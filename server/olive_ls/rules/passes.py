@@ -206,6 +206,8 @@ def describe(schema, limit: int = 12) -> str:
 
 
 def search_enabled(view) -> bool:
+    """Whether RunConfig's validation sees search on (workflows/run/config.py:325 tests the parsed
+    SearchStrategyConfig, which is truthy even when empty). The engine itself tests the dict: runtime_common.search_on."""
     prop = view.engine_params.get("search_strategy")
     if prop is None or prop.value is None:
         return False

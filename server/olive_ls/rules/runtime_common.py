@@ -118,6 +118,8 @@ def data_config_items(ctx: RuleContext) -> Iterator[Node]:
 
 
 def search_on(ctx: RuleContext) -> bool:
+    """Whether the engine searches: `SearchStrategy(...) if search_strategy else None` (engine/engine.py:63), so an
+    empty object is off here. (Config validation treats `{}` as on: passes.search_enabled, for OLV308.)"""
     prop = ctx.view.engine_params.get("search_strategy")
     return prop is not None and truthy(prop.value)
 
