@@ -1,8 +1,10 @@
 """olive-ls beside its anchors, side by side in one run: every figure of README "Speed" that has an anchor.
 
-- Start: wall time of `python -c "import pygls.lsp.server"` (the floor: no pygls server can start faster),
-  olive-ls's process start to its `initialize` reply, and VS Code's JSON language server's
-  (vscode-langservers-extracted), interleaved, N times each.
+- Start: wall time of `python -c "import pygls.lsp.server"` (the floor: no pygls server can start faster), a bare
+  pygls LanguageServer's process start to its `initialize` reply (what pygls itself adds: building its cattrs
+  converter, structuring the client's capabilities), olive-ls's, and VS Code's JSON language server's
+  (vscode-langservers-extracted), interleaved, N times each. olive_ls is compiled first (`make install` does the
+  same; these machines set PYTHONDONTWRITEBYTECODE, so a stale .pyc would be compiled again at every start).
 - First diagnostics of a file opened at start: process start -> initialize -> didOpen(typical config) -> the
   first publishDiagnostics for it. The JSON server is given olive-ls's own JSON Schema
   (schemas/olive-0.13.0/run-config.schema.json) through `json.schemas`; it waits 500 ms after any content change
@@ -42,6 +44,7 @@ SCHEMA = REPO / "schemas" / "olive-0.13.0" / "run-config.schema.json"
 CACHE = Path(os.environ.get("OLIVE_LS_BENCH_CACHE", Path.home() / ".cache" / "olive-ls-bench"))
 JSON_SERVER = CACHE / "node_modules" / ".bin" / "vscode-json-language-server"
 OLIVE_DEBOUNCE = 0.15
+CORPUS = REPO.parent / "shared" / "corpus" / "olive-recipes"
 JSON_SERVER_DELAY = 0.5  # validationDelayMs in vscode-json-languageserver's utils/validation.js
 
 
@@ -137,6 +140,13 @@ class Server:
         await self.client.stop()
 
 
+BARE_PYGLS = "from pygls.lsp.server import LanguageServer; LanguageServer('bare', '1').start_io()"
+
+
+def bare_pygls_server() -> Server:
+    return Server("bare pygls", [sys.executable, "-c", BARE_PYGLS], {}, 0.0)
+
+
 def olive_server(environment_checks: bool = True) -> Server:
     return Server("olive-ls", [sys.executable, "-m", "olive_ls", "serve"], {"olive": {"environmentChecks": environment_checks}}, OLIVE_DEBOUNCE)
 
@@ -153,6 +163,13 @@ def import_floor() -> float:
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-c", "import pygls.lsp.server"], check=True)
     return time.perf_counter() - t0
+
+
+async def start_only(make) -> float:
+    server = make()
+    started = await server.start()
+    await server.stop()
+    return started
 
 
 async def start_and_first_diagnostics(make, folder: Path, text: str) -> tuple[float, float]:
@@ -199,6 +216,7 @@ async def big_file(server: Server, folder: Path, text: str, positions: dict[str,
 
 
 async def run(args) -> None:
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "server" / "olive_ls")], check=False)
     binary = None if args.no_json_server else ensure_json_server()
     typical = TYPICAL.read_text()
     big, positions = with_new_key_line(big_config())
@@ -206,9 +224,10 @@ async def run(args) -> None:
     print(f"JSON server: {binary or 'not available (npm missing): anchors skipped'}")
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        floor, ours, ours_off, theirs = [], [], [], []
+        floor, bare, ours, ours_off, theirs = [], [], [], [], []
         for _ in range(args.starts):
             floor.append(import_floor())
+            bare.append(await start_only(bare_pygls_server))
             ours.append(await start_and_first_diagnostics(lambda: olive_server(True), folder, typical))
             ours_off.append(await start_and_first_diagnostics(lambda: olive_server(False), folder, typical))
             if binary:
@@ -216,11 +235,13 @@ async def run(args) -> None:
         print(f"\n--- start, {args.starts} times each, interleaved ---")
         floor_label = 'python -c "import pygls.lsp.server"'
         print(f"{floor_label:<52} {fmt(floor)}")
+        print(f"{'bare pygls server start -> initialize reply':<52} {fmt(bare)}")
         print(f"{'olive-ls start -> initialize reply (env checks on)':<52} {fmt([s for s, _ in ours])}")
         print(f"{'olive-ls start -> initialize reply (env checks off)':<52} {fmt([s for s, _ in ours_off])}")
         if theirs:
             print(f"{'JSON server start -> initialize reply':<52} {fmt([s for s, _ in theirs])}")
-        print(f"olive-ls above the floor: {(statistics.median([s for s, _ in ours]) - statistics.median(floor)) * 1000:+.0f} ms (p50)")
+        ours_p50 = statistics.median([s for s, _ in ours])
+        print(f"olive-ls above the import floor: {(ours_p50 - statistics.median(floor)) * 1000:+.0f} ms, above a bare pygls server: {(ours_p50 - statistics.median(bare)) * 1000:+.0f} ms (p50)")
         print("\n--- start -> first diagnostics of the typical config opened at start ---")
         print(f"{'olive-ls (env checks on)':<52} {fmt([f for _, f in ours])}")
         print(f"{'olive-ls (env checks off)':<52} {fmt([f for _, f in ours_off])}")
@@ -239,6 +260,31 @@ async def run(args) -> None:
             await server.stop()
             for what, values in results.items():
                 print(f"{label:<30} {what:<52} {fmt(values)}")
+
+        print("\n--- resident memory with 20 configs open and checked ---")
+        for label, make in makers[:1] + makers[2:]:
+            rss, count = await memory_with_open_configs(make, folder, 20)
+            print(f"{label:<30} {rss:6.0f} MB ({count} configs)")
+
+
+def resident_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def memory_with_open_configs(make, folder: Path, count: int) -> tuple[float, int]:
+    """Resident memory once `count` real configs (the corpus, else the samples) are open and checked."""
+    configs = sorted(CORPUS.rglob("*.json"))[:count] or sorted((REPO / "samples").rglob("*.json"))[:count]
+    server = make()
+    await server.start()
+    for index, path in enumerate(configs):
+        uri = (folder / f"open_{index}.json").as_uri()
+        await asyncio.wait_for(server.open(uri, path.read_text(errors="replace")).wait(), 60)
+    rss = resident_mb(server.client._server.pid)
+    await server.stop()
+    return rss, len(configs)
 
 
 def main() -> int:
