@@ -7,6 +7,7 @@ register themselves on `server` when this module is imported.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -18,6 +19,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 
 from olive_ls import __version__
+from olive_ls.document.parse import gc_paused
 from olive_ls.lsp.convert import to_diagnostic
 from olive_ls.lsp.session import Session
 from olive_ls.settings import SECTION, settings_from
@@ -80,7 +82,17 @@ class OliveLanguageServer(LanguageServer):
         if self.session is None or document is None:
             return []
         snapshot = (uri, document.source, document.version, document.language_id)
-        return await asyncio.get_running_loop().run_in_executor(_analysis(), self._diagnostics_of, *snapshot)
+        return await asyncio.get_running_loop().run_in_executor(_analysis(), self._analyse, *snapshot)
+
+    def _analyse(self, *snapshot) -> list[types.Diagnostic]:
+        """The worker's job: garbage collection paused (it would walk every tree the server holds, several times per
+        analysis), and what start-up loaded (catalog, LSP types) frozen out of later collections, once."""
+        global _FROZEN
+        if not _FROZEN:
+            gc.freeze()
+            _FROZEN = True
+        with gc_paused():
+            return self._diagnostics_of(*snapshot)
 
     def _diagnostics_of(self, uri: str, source: str, version: int | None, language_id: str | None, current=None) -> list[types.Diagnostic]:
         """Diagnostics of one snapshot of a document. `current()`, when given, says whether the snapshot is still the
@@ -135,10 +147,11 @@ class OliveLanguageServer(LanguageServer):
                 return latest is not None and latest.version == version and self.session is not None
 
             loop = asyncio.get_running_loop()
-            diagnostics = await loop.run_in_executor(_analysis(), self._diagnostics_of, uri, source, version, language_id, current)
+            diagnostics = await loop.run_in_executor(_analysis(), self._analyse, uri, source, version, language_id, current)
             if not current():
                 return
-            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version))
+            with gc_paused():  # serializing thousands of diagnostics frees what it allocates without collections
+                self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version))
         except (asyncio.CancelledError, Stale):
             pass
         except Exception:
@@ -178,6 +191,7 @@ class OliveLanguageServer(LanguageServer):
 
 
 _WORKER: ThreadPoolExecutor | None = None
+_FROZEN = False
 
 
 def _analysis() -> ThreadPoolExecutor:
