@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import shutil
 import statistics
@@ -196,7 +197,8 @@ async def big_file(server: Server, folder: Path, text: str, positions: dict[str,
             result = await server.client.text_document_completion_async(params)
             times.append(time.perf_counter() - t0)
         items = result.items if isinstance(result, types.CompletionList) else (result or [])
-        results[f"completion at {label} ({len(items)} items)"] = times
+        size = len(json.dumps(server.client.protocol._converter.unstructure(result))) // 1024
+        results[f"completion at {label} ({len(items)} items, {size} KB)"] = times
     end = types.Position(line=len(text.splitlines()), character=0)
     edits = []
     for version in range(2, samples + 2):

@@ -119,6 +119,7 @@ async def over_stdio(texts: dict[str, str], samples: int, environment_checks: bo
 
 
 def in_process(texts: dict[str, str], samples: int, environment_checks: bool) -> None:
+    from olive_ls.document.parse import gc_paused
     from olive_ls.service import OliveLanguageService
     from olive_ls.settings import ServerSettings
 
@@ -130,8 +131,9 @@ def in_process(texts: dict[str, str], samples: int, environment_checks: bool) ->
         for version in range(samples):
             edited = text + (" " if version % 2 else "")
             t0 = time.perf_counter()
-            doc = service.parse(uri, edited, version)
-            service.diagnostics(uri, doc)
+            with gc_paused():  # as the server's analysis thread runs it
+                doc = service.parse(uri, edited, version)
+                service.diagnostics(uri, doc)
             diagnostics.append(time.perf_counter() - t0)
         position = completion_position(text)
         doc = service.parse(uri, text, samples + 1)
