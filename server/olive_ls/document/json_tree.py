@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+import threading
 from functools import lru_cache
 
 from olive_ls.document import nodes as n
@@ -58,11 +59,18 @@ def _language():
     return Language(tree_sitter_json.language())
 
 
-@lru_cache(maxsize=1)
-def _parser():
-    from tree_sitter import Parser
+_THREAD = threading.local()
 
-    return Parser(_language())
+
+def _parser():
+    """One parser per thread: the server parses on its event loop (completion) and in its analysis worker at once,
+    and a tree-sitter parser is not to be shared between threads."""
+    parser = getattr(_THREAD, "parser", None)
+    if parser is None:
+        from tree_sitter import Parser
+
+        parser = _THREAD.parser = Parser(_language())
+    return parser
 
 
 @lru_cache(maxsize=1)

@@ -6,6 +6,7 @@ Only the first document of a stream is analysed, as Olive's `yaml.safe_load` wou
 from __future__ import annotations
 
 import json
+import threading
 from functools import lru_cache
 
 from olive_ls.document import nodes as n
@@ -19,11 +20,24 @@ _FALSE = {"false", "False", "FALSE"}
 
 
 @lru_cache(maxsize=1)
-def _parser():
+def _language():
     import tree_sitter_yaml
-    from tree_sitter import Language, Parser
+    from tree_sitter import Language
 
-    return Parser(Language(tree_sitter_yaml.language()))
+    return Language(tree_sitter_yaml.language())
+
+
+_THREAD = threading.local()
+
+
+def _parser():
+    """One parser per thread (see json_tree._parser)."""
+    parser = getattr(_THREAD, "parser", None)
+    if parser is None:
+        from tree_sitter import Parser
+
+        parser = _THREAD.parser = Parser(_language())
+    return parser
 
 
 class YamlTreeBuilder:
