@@ -75,6 +75,8 @@ FAMILY_TITLES = {
     "runtime_quantization": "What the ONNX quantization passes and onnxruntime's quantizers do at run time",
     "runtime_optimization": "What OrtTransformersOptimization and OrtSessionParamsTuning do at run time",
     "runtime_passes": "Other passes' run-time checks: pruned passes, graph surgeries, argument validators",
+    "runtime_onnx_passes": "The other ONNX passes at run time: block quantizers, conversion, adapters, metadata, splitting",
+    "runtime_training": "Fine-tuning and the PyTorch passes at run time: LoRA family, SDLoRA, GPTQ/AWQ, SparseGPT",
     "runtime_data": "Data configs and their components at run time",
     "runtime_evaluation": "Evaluators, metrics and goals at run time",
     "runtime_engine": "The engine, search and workflow at run time",
