@@ -27,6 +27,12 @@ from olive_ls.model.legacy import (
 
 MIGRATE = {"title": "Migrate config to Olive 0.13.0", "migrate": True}
 
+def _key_exists(ctx: RuleContext, key: str) -> bool:
+    """Whether the Olive the config is checked as has this top-level or engine key (its catalog says)."""
+    keys = ctx.model.section_keys
+    return key in keys.get("run_config", {}) or key in keys.get("engine", {})
+
+
 def _str(node: Node | None) -> str | None:
     return node.value if node is not None and node.kind == "string" else None
 
@@ -127,8 +133,8 @@ def old_search_keys(ctx: RuleContext):
         props += [p for p in config.properties if p.key == "num_samples"]
     for prop in props:
         new = OLD_SEARCH_KEYS.get(prop.key)
-        if new is None:
-            continue
+        if new is None or prop.key in ctx.model.section_keys.get("search_strategy", {}):
+            continue  # not an old key, or the Olive the config is checked as still has it
         if has_sampler:
             if prop.key == "search_algorithm":
                 effect = "is ignored: Olive uses 'sampler'"
@@ -199,13 +205,14 @@ def string_accelerators(ctx: RuleContext):
 
 @rule("OLV205", "removed-engine-keys", "Top-level or engine keys older Olive releases had (azureml_client, pass_flows, ...).", ERROR)
 def removed_engine_keys(ctx: RuleContext):
+    version = ctx.model.version
     for key, (note, deletable) in REMOVED_ENGINE_KEYS.items():
         prop = ctx.view.engine_params.get(key)
-        if prop is None:
-            continue
+        if prop is None or _key_exists(ctx, key):
+            continue  # the Olive the config is checked as still has it
         yield Finding.at(
             prop,
-            f"'{key}' was {note}. Olive 0.13.0 rejects the config with `engine.{key}  Extra inputs are not permitted`"
+            f"'{key}' was {note}. Olive {version} rejects the config with `engine.{key}  Extra inputs are not permitted`"
             + (" (unknown top-level keys go into the engine config)." if prop.parent is ctx.view.root else "."),
             fix={"title": f"Remove '{key}'", "delete_property": True} if deletable else MIGRATE,
         )
@@ -217,8 +224,8 @@ def removed_system_type(ctx: RuleContext):
     for system in iter_systems(ctx.view):
         type_node = system.node.get("type")
         name = _str(type_node)
-        if name is None or name.lower() not in REMOVED_SYSTEMS:
-            continue
+        if name is None or name.lower() not in REMOVED_SYSTEMS or name.lower() in {t.lower() for t in ctx.model.system_types}:
+            continue  # not an old system type, or one the Olive the config is checked as still has
         label, replacement = REMOVED_SYSTEMS[name.lower()]
         instead = (
             f" {replacement} takes the same settings (python_environment_path, environment_variables, prepend_to_path)."
@@ -227,7 +234,7 @@ def removed_system_type(ctx: RuleContext):
         )
         yield Finding.at(
             type_node,
-            f"The {label} system was removed in Olive 0.9.3: Olive 0.13.0 rejects the config with `type  Input should be "
+            f"The {label} system was removed in Olive 0.9.3: Olive {ctx.model.version} rejects the config with `type  Input should be "
             f"{', '.join(repr(a) for a in allowed[:-1])} or {allowed[-1]!r}`.{instead}",
             fix={"title": f"Replace with '{replacement}'", "replace_value": [replacement]} if replacement else MIGRATE,
         )
