@@ -6,12 +6,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test install clean e2e-vscode catalogs
 
+# pip compiles what it installs; an editable install's own sources it does not. Where PYTHONDONTWRITEBYTECODE is
+# set (these machines), every start would compile olive_ls from source again: compileall does it once here.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[run,test]'
-	# pip compiles what it installs; an editable install's own sources it does not. Where PYTHONDONTWRITEBYTECODE
-	# is set (these machines), every start would compile olive_ls from source again: compile it once here.
 	$(PY) -m compileall -q server/olive_ls
 	touch $(STAMP)
 
