@@ -40,6 +40,7 @@ ALL_RULE_MODULES = (
     "olive_ls.rules.runtime_quantization",
     "olive_ls.rules.runtime_optimization",
     "olive_ls.rules.runtime_passes",
+    "olive_ls.rules.runtime_onnx_passes",
     "olive_ls.rules.runtime_engine",
     "olive_ls.rules.runtime_evaluation",
     "olive_ls.rules.runtime_systems",

@@ -1,0 +1,278 @@
+"""ONNX passes at run time (OLV360-OLV379): the weight-only quantizers (RTN, KQuant, Bnb4), quantization after
+ExtractAdapters, QNN's min_real_range, the pass order CaptureSplitInfo/ModelBuilder, ExtractAdapters and SplitModel
+need, OnnxIODataTypeConverter's elem types, MobiusBuilder's input, RenameInputDims and PyTorchModel io_config.
+Rows P037, P043, P053, P068, P070, P071, P073, P075, P077, P101, P115, P118, P121, P129, P144 of
+docs/olive-runtime-checks.md.
+"""
+
+from __future__ import annotations
+
+from olive_ls.rules.passes import _model_flow
+from olive_ls.rules.registry import ERROR, WARNING, Finding, RuleContext, rule
+from olive_ls.rules.runtime_helpers import entries, node_of, param, show, target
+
+QUANTIZERS = ("OnnxQuantization", "OnnxStaticQuantization", "OnnxDynamicQuantization", "OnnxHqqQuantization")
+# Fine-tuning passes that leave LoRA-style adapters on the model (what ExtractAdapters extracts).
+ADAPTER_PASSES = frozenset({"LoRA", "QLoRA", "LoftQ", "LoHa", "LoKr", "DoRA", "SDLoRA"})
+# onnx.TensorProto.DataType in onnx 1.19-1.20: 0 (UNDEFINED) .. 28.
+ONNX_ELEM_TYPES = range(0, 29)
+
+
+def _int(value):
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _earlier(ctx: RuleContext, entry) -> list[tuple[object, str | None]]:
+    """(entry, canonical) of the passes before this one (not its own alternatives)."""
+    found = []
+    for other in ctx.view.passes:
+        if other.name_node is entry.name_node:
+            break
+        found.append((other, ctx.model.canonical_pass_name(other.type_name or "")))
+    return found
+
+
+def _input_type(ctx: RuleContext) -> str | None:
+    model = ctx.view.input_model
+    return model.type_name.lower() if model is not None and isinstance(model.type_name, str) else None
+
+
+@rule("OLV360", "rtn-gather-quantization", "OnnxBlockWiseRtnQuantization bits or block_size its Gather quantization cannot use.", WARNING)
+def rtn_gather_quantization(ctx: RuleContext):
+    """OnnxBlockWiseRtnQuantization quantizes every MatMul and Gather node (rtn_quantization.py:120-134, 262-264):
+    Gather nodes are skipped with a warning unless bits is 4 or 8, and a Gather with a block_size under 16 or not a
+    power of 2 fails an assertion."""
+    for entry, canonical in entries(ctx, "OnnxBlockWiseRtnQuantization"):
+        bits, block = param(ctx, entry, canonical, "bits"), param(ctx, entry, canonical, "block_size")
+        b, s = _int(bits.value), _int(block.value)
+        if bits.given and bits.concrete and b is not None and b not in (4, 8):
+            yield Finding.at(
+                bits.node,
+                f"Olive will not quantize Gather nodes with bits {b}: RTN's Gather quantization is 4- or 8-bit only.",
+                detail="rtn_quantization.py:128-134 logs `Gather quantization is only implemented for 4-bit and 8-bit. Skip node ...` for each Gather.",
+                fix={"title": "Replace with", "replace_value": [4, 8]},
+            )
+        if block.given and block.concrete and s is not None and (s < 16 or s & (s - 1)):
+            why = "is under 16" if s < 16 else "is not a power of 2"
+            yield Finding.at(
+                block.node,
+                f"Olive will fail on the model's Gather nodes: RTN block_size {s} {why}.",
+                detail="rtn_quantization.py:263-264 asserts `Block size must be greater than or equal to 16.` and `Block size must be a power of 2.` for each Gather (embedding) node.",
+                fix={"title": "Replace with", "replace_value": [128, 32, 64]},
+            )
+
+
+@rule("OLV361", "kquant-bits", "OnnxKQuantQuantization bits (or a per-node override) other than 4 or 8.", ERROR)
+def kquant_bits(ctx: RuleContext):
+    """OnnxKQuantQuantization builds MatMulNBits, which is 4- or 8-bit: other bits raise `MatMulNBits does not support
+    num_bits = n. Use 4 or 8.` (kquant_quantization.py:413-415); customized_weight_config's per-node bits too."""
+    for entry, canonical in entries(ctx, "OnnxKQuantQuantization"):
+        bits = param(ctx, entry, canonical, "bits")
+        targets = []
+        if bits.given and bits.concrete and _int(bits.value) is not None:
+            targets.append((bits.value, bits.node))
+        custom = entry.params.get("customized_weight_config")
+        if custom is not None and custom.value is not None and custom.value.is_object:
+            for node_prop in custom.value.properties:
+                inner = node_prop.value.get("bits") if node_prop.value is not None and node_prop.value.is_object else None
+                if inner is not None and inner.kind == "number" and _int(inner.value) is not None:
+                    targets.append((inner.value, inner))
+        for value, node in targets:
+            if value not in (4, 8):
+                yield Finding.at(
+                    node,
+                    f"Olive will fail in OnnxKQuantQuantization: MatMulNBits does not support {value} bits (use 4 or 8).",
+                    detail="kquant_quantization.py:413-415 raises ValueError `MatMulNBits does not support num_bits = n. Use 4 or 8.`",
+                    fix={"title": "Replace with", "replace_value": [4, 8]},
+                )
+
+
+@rule("OLV362", "bnb4-precision-required", "OnnxBnb4Quantization without precision on a model that is not a bnb checkpoint.", ERROR)
+def bnb4_precision_required(ctx: RuleContext):
+    """Without precision, OnnxBnb4Quantization reads bnb_4bit_quant_type from the model attributes' quantization_config
+    (bnb_quantization.py:86-96); an ONNXModel or PyTorchModel input without one raises `precision is required.`
+    (An HfModel's attributes come from its config.json, which may be a bnb checkpoint: not flagged.)"""
+    kind = _input_type(ctx)
+    if kind not in ("onnxmodel", "pytorchmodel"):
+        return
+    attrs = ctx.view.input_model.params.get("model_attributes")
+    if attrs is not None and attrs.value is not None:
+        quant = attrs.value.get("quantization_config") if attrs.value.is_object else None
+        if attrs.value.kind != "object" or (quant is not None and quant.is_object and quant.get("bnb_4bit_quant_type") is not None):
+            return
+        if quant is not None and not quant.is_object:
+            return
+    for entry, canonical in entries(ctx, "OnnxBnb4Quantization"):
+        precision = param(ctx, entry, canonical, "precision")
+        if precision.value is None and precision.concrete:
+            yield Finding.at(
+                precision.node or node_of(entry),
+                "Olive will fail in OnnxBnb4Quantization: precision is required (fp4 or nf4) for this model.",
+                detail="The input model's model_attributes have no quantization_config.bnb_4bit_quant_type, so bnb_quantization.py:86-90 raises `precision is required.`",
+                fix={"title": "Add 'precision'", "add_keys": ["precision"], "object_path": entry.node.path()} if not precision.given else None,
+            )
+
+
+@rule("OLV363", "quantize-after-adapters", "An ONNX quantization pass after ExtractAdapters: the model is returned unquantized.", WARNING)
+def quantize_after_adapters(ctx: RuleContext):
+    """OnnxQuantization/OnnxStaticQuantization/OnnxDynamicQuantization (quantization.py:380-382) and OnnxHqqQuantization
+    (hqq_quantization.py:65-71) return a model with adapters unquantized: after ExtractAdapters it has them."""
+    for entry, canonical in entries(ctx, *QUANTIZERS):
+        if entry.type_node is None or not any(c == "ExtractAdapters" for _, c in _earlier(ctx, entry)):
+            continue
+        yield Finding.at(
+            entry.type_node,
+            f"Olive will skip {canonical}: the model has adapters (ExtractAdapters runs earlier) and is returned unquantized.",
+            detail="The pass logs `Model has adapters which should not be quantized. Returning the model without quantization.` Quantize before ExtractAdapters.",
+        )
+
+
+@rule("OLV364", "qnn-min-real-range", "min_real_range with prepare_qdq_config for the QNN EP: QNN enforces 1e-4.", WARNING)
+def qnn_min_real_range(ctx: RuleContext):
+    """With the QNN EP, prepare_qdq_config and QDQ static quantization, Olive drops min_real_range before calling
+    get_qnn_qdq_config (quantization.py:603-605): QNN enforces 1e-4."""
+    spec = None
+    for entry, canonical in entries(ctx, "OnnxQuantization", "OnnxStaticQuantization"):
+        value = param(ctx, entry, canonical, "min_real_range")
+        if not value.given or value.value is None:
+            continue
+        mode, fmt, prep = (param(ctx, entry, canonical, k) for k in ("quant_mode", "quant_format", "prepare_qdq_config"))
+        if canonical == "OnnxQuantization" and (not mode.concrete or mode.value != "static"):
+            continue
+        if fmt.value not in (None, "QDQ") or prep.value is not True:
+            continue
+        spec = spec or target(ctx)
+        if spec is None or spec.ep != "QNNExecutionProvider":
+            return
+        yield Finding.at(
+            value.prop,
+            "Olive will ignore min_real_range: for the QNN EP it is dropped (QNN enforces 1e-4).",
+            detail="quantization.py:603-605 pops min_real_range from the get_qnn_qdq_config arguments when the EP is QNN.",
+            fix={"title": "Remove 'min_real_range'", "delete_property": True},
+        )
+
+
+@rule("OLV365", "split-info-before-model-builder", "CaptureSplitInfo before ModelBuilder: its assignments will not match the built nodes.", WARNING)
+def split_info_before_model_builder(ctx: RuleContext):
+    """CaptureSplitInfo on the HF model names HF modules; ModelBuilder renames them (model_builder.py:351-362), so the
+    split assignments it writes into the model's metadata match none of its nodes."""
+    for entry, _canonical in entries(ctx, "ModelBuilder"):
+        for other, canonical in _earlier(ctx, entry):
+            if canonical == "CaptureSplitInfo" and other.type_node is not None:
+                yield Finding.at(
+                    other.type_node,
+                    "Olive will write split assignments that match no node: ModelBuilder, later, renames the HF modules.",
+                    detail="model_builder.py:351-362 copies the assignments into the ONNX metadata, but its node names are its own. Capture the split after OnnxConversion instead.",
+                )
+
+
+@rule("OLV366", "extract-adapters-no-adapters", "ExtractAdapters with no adapter source in the config: the model is returned unchanged.", WARNING)
+def extract_adapters_no_adapters(ctx: RuleContext):
+    """ExtractAdapters returns the model unchanged when it has no adapter modules (extract_adapters.py:97-99):
+    flagged for an HfModel input without adapter_path and no fine-tuning pass (LoRA, QLoRA, ...) before it."""
+    if _input_type(ctx) not in ("hfmodel",):
+        return
+    adapter = ctx.view.input_model.params.get("adapter_path")
+    if adapter is not None and adapter.value is not None and adapter.value.kind != "null":
+        return
+    for entry, canonical in entries(ctx, "ExtractAdapters"):
+        adapter_type = param(ctx, entry, canonical, "adapter_type")
+        if entry.type_node is None or any(c in ADAPTER_PASSES or c is None for _, c in _earlier(ctx, entry)):
+            continue
+        yield Finding.at(
+            entry.type_node,
+            f"Olive will return the model unchanged: it has no {adapter_type.value if isinstance(adapter_type.value, str) else 'lora'} modules (no adapter_path, no LoRA pass).",
+            detail="extract_adapters.py:97-99 logs `Model does not have lora modules. Returning the original model.` Give input_model.adapter_path or fine-tune first.",
+        )
+
+
+@rule("OLV367", "io-dtype-invalid", "OnnxIODataTypeConverter source_dtype/target_dtype not an onnx TensorProto elem type.", ERROR)
+def io_dtype_invalid(ctx: RuleContext):
+    """OnnxIODataTypeConverter checks source_dtype and target_dtype against onnx.TensorProto.DataType
+    (io_datatype_converter.py:122-136): another number raises `Invalid elem_type`."""
+    for entry, canonical in entries(ctx, "OnnxIODataTypeConverter"):
+        for key in ("source_dtype", "target_dtype"):
+            value = param(ctx, entry, canonical, key)
+            v = _int(value.value)
+            if value.given and value.concrete and v is not None and v not in ONNX_ELEM_TYPES:
+                yield Finding.at(
+                    value.node,
+                    f"Olive will fail in OnnxIODataTypeConverter: {key} {v} is not an onnx elem type (1 float, 10 float16).",
+                    detail="io_datatype_converter.py:122-136 raises ValueError `Invalid elem_type: ...`; onnx.TensorProto.DataType numbers are 0-28 (1 FLOAT, 10 FLOAT16, 16 BFLOAT16).",
+                    fix={"title": "Replace with", "replace_value": [1, 10, 16]},
+                )
+
+
+@rule("OLV368", "mobius-builder-input", "MobiusBuilder gets a model other than an HfModel.", ERROR)
+def mobius_builder_input(ctx: RuleContext):
+    """MobiusBuilder raises `MobiusBuilder requires an HfModelHandler input` for any other model
+    (mobius_model_builder.py:110-111)."""
+    for entry, canonical, kind in _model_flow(ctx):
+        if canonical != "MobiusBuilder" or entry.type_node is None or kind in (None, "hf"):
+            continue
+        what = {"onnx": "an ONNX model", "pytorch": "a PyTorchModel", "diffusers": "a DiffusersModel"}.get(kind, "another model")
+        yield Finding.at(
+            entry.type_node,
+            f"Olive will fail in MobiusBuilder: it builds from an HfModel, but the model reaching it is {what}.",
+            detail="mobius_model_builder.py:110-111 raises ValueError `MobiusBuilder requires an HfModelHandler input, got ...`.",
+        )
+
+
+@rule("OLV369", "split-model-no-assignments", "SplitModel without CaptureSplitInfo before it or split_assignments.", ERROR)
+def split_model_no_assignments(ctx: RuleContext):
+    """SplitModel reads split_assignments from its config or the ONNX metadata CaptureSplitInfo writes
+    (split.py:48-55); with neither it raises `No split assignments found in the model metadata`. Flagged when the
+    input is not an ONNX model (which could carry the metadata) and no CaptureSplitInfo comes earlier."""
+    if _input_type(ctx) not in ("hfmodel", "pytorchmodel"):
+        return
+    for entry, canonical in entries(ctx, "SplitModel"):
+        assignments = param(ctx, entry, canonical, "split_assignments")
+        if entry.type_node is None or assignments.value or not assignments.concrete:
+            continue
+        if any(c == "CaptureSplitInfo" or c is None for _, c in _earlier(ctx, entry)):
+            continue
+        yield Finding.at(
+            entry.type_node,
+            "Olive will fail in SplitModel: no split assignments (no CaptureSplitInfo before it, no split_assignments).",
+            detail="split.py:53-55 raises ValueError `No split assignments found in the model metadata`. Add CaptureSplitInfo before the conversion.",
+        )
+
+
+@rule("OLV370", "rename-input-dims-input", "GraphSurgeries RenameInputDims without input_name or input_idx.", ERROR)
+def rename_input_dims_input(ctx: RuleContext):
+    """RenameInputDims.__init__ raises `Either 'input_name' or 'input_idx' must be provided.` (graph_surgeries.py)."""
+    for entry, _canonical in entries(ctx, "GraphSurgeries"):
+        prop = entry.params.get("surgeries")
+        if prop is None or prop.value is None or not prop.value.is_array:
+            continue
+        for item in prop.value.items:
+            surgeon = item.get("surgeon") if item.is_object else None
+            if surgeon is None or surgeon.kind != "string" or surgeon.value.lower() != "renameinputdims":
+                continue
+            given = {p.key for p in item.properties if p.value is not None and p.value.kind != "null"}
+            if not given & {"input_name", "input_idx"}:
+                yield Finding.at(
+                    surgeon,
+                    "Olive will fail in GraphSurgeries: RenameInputDims needs input_name or input_idx.",
+                    detail="RenameInputDims.__init__ raises ValueError `Either 'input_name' or 'input_idx' must be provided.`",
+                    fix={"title": "Add 'input_name'", "add_keys": ["input_name"], "object_path": item.path()},
+                )
+
+
+@rule("OLV371", "pytorch-model-no-io-config", "OnnxConversion of a PyTorchModel without io_config.", ERROR)
+def pytorch_model_no_io_config(ctx: RuleContext):
+    """A PyTorchModel has only the io_config it is given; OnnxConversion asserts `Cannot get io_config for the
+    model.` without one (conversion.py:307). (An HfModel infers it.)"""
+    if _input_type(ctx) != "pytorchmodel":
+        return
+    io = ctx.view.input_model.params.get("io_config")
+    if io is not None and io.value is not None and io.value.kind != "null":
+        return
+    for entry, canonical, kind in _model_flow(ctx):
+        if canonical == "OnnxConversion" and kind == "pytorch" and entry.type_node is not None:
+            yield Finding.at(
+                entry.type_node,
+                "Olive will fail in OnnxConversion: the PyTorchModel has no io_config (`Cannot get io_config for the model.`).",
+                detail="conversion.py:307 asserts io_config is not None; a PyTorchModel gets it only from input_model.io_config. Add input_names, output_names (and dynamic_axes).",
+            )
+            return
