@@ -173,3 +173,34 @@ def test_pytorch_model_without_io_config():
     assert text_at(text, f) == '"OnnxConversion"' and f.severity == "error"
     io = dict(TORCH_MODEL, io_config={"input_names": ["x"], "output_names": ["y"]})
     none_of(config({"c": {"type": "OnnxConversion"}}, model=io), "OLV371")
+
+
+# --- Composite models, MatMulNBits, dynamic_lora_r --------------------------------------------------------------
+
+
+def test_composite_pass_on_single_onnx_model():
+    for kind in ("ComposeOnnxModels", "OptimumMerging", "StaticLLM"):
+        text, findings = run(config({"o": {"type": "OnnxPeepholeOptimizer"}, "c": {"type": kind}}, model=ONNX_MODEL))
+        f = only(findings, "OLV372")
+        assert text_at(text, f) == f'"{kind}"' and f.severity == "error"
+    split = {"s": {"type": "SplitModel", "split_assignments": {"a": 0}}, "c": {"type": "ComposeOnnxModels"}}
+    none_of(config(split, model=ONNX_MODEL), "OLV372")
+    none_of(config({"c": {"type": "StaticLLM"}}, accelerator={"device": "gpu", "execution_providers": ["QNNExecutionProvider"]}, model=ONNX_MODEL), "OLV372")
+
+
+def test_matmulnbits_to_qdq_without_int4():
+    text, findings = run(onnx(type="MatMulNBitsToQDQ"))
+    f = only(findings, "OLV373")
+    assert text_at(text, f) == '"MatMulNBitsToQDQ"' and f.severity == "warning"
+    none_of(config({"b": {"type": "ModelBuilder", "precision": "int4"}, "p": {"type": "MatMulNBitsToQDQ"}}), "OLV373")
+    none_of(config({"b": dict(BUILD), "r": {"type": "OnnxBlockWiseRtnQuantization"}, "p": {"type": "MatMulNBitsToQDQ"}}), "OLV373")
+
+
+def test_dynamic_lora_r_on_quantized_adapters():
+    hf = dict(TINY["input_model"], adapter_path="adapter")
+    passes = {"b": {"type": "ModelBuilder", "precision": "int4"}, "e": {"type": "ExtractAdapters", "dynamic_lora_r": True}}
+    text, findings = run(config(passes, model=hf))
+    f = only(findings, "OLV374")
+    assert text_at(text, f).startswith('"dynamic_lora_r"') and f.severity == "warning"
+    passes["b"]["precision"] = "fp16"
+    none_of(config(passes, model=hf), "OLV374")

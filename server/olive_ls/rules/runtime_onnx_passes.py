@@ -1,8 +1,9 @@
 """ONNX passes at run time (OLV360-OLV379): the weight-only quantizers (RTN, KQuant, Bnb4), quantization after
 ExtractAdapters, QNN's min_real_range, the pass order CaptureSplitInfo/ModelBuilder, ExtractAdapters and SplitModel
-need, OnnxIODataTypeConverter's elem types, MobiusBuilder's input, RenameInputDims and PyTorchModel io_config.
-Rows P037, P043, P053, P068, P070, P071, P073, P075, P077, P101, P115, P118, P121, P129, P144 of
-docs/olive-runtime-checks.md.
+need, OnnxIODataTypeConverter's elem types, MobiusBuilder's input, RenameInputDims, PyTorchModel io_config, the passes
+that need a composite model, MatMulNBitsToQDQ without MatMulNBits and dynamic_lora_r on quantized modules.
+Rows P037, P043, P053, P068, P070, P071, P073, P075, P077, P079, P101, P110, P115, P118, P121, P123, P127, P129, P131,
+P144 of docs/olive-runtime-checks.md.
 """
 
 from __future__ import annotations
@@ -276,3 +277,103 @@ def pytorch_model_no_io_config(ctx: RuleContext):
                 detail="conversion.py:307 asserts io_config is not None; a PyTorchModel gets it only from input_model.io_config. Add input_names, output_names (and dynamic_axes).",
             )
             return
+
+
+# Passes that take a CompositeModel of ONNX models and fail on a single one (when StaticLLM is not for QNN on GPU).
+COMPOSITE_ONLY = {
+    "ComposeOnnxModels": "compose.py:54-55 asserts `ComposeOnnxModels pass only supports CompositeModelHandler`",
+    "OptimumMerging": "optimum_merging.py:51 asserts a CompositeModel of decoder and decoder_with_past",
+    "StaticLLM": "static_llm.py:80 asserts `StaticLLM pass only supports CompositeModelHandler`",
+}
+# ONNX passes that may turn a single ONNX model into a CompositeModel (or take one).
+MAY_MAKE_COMPOSITE = frozenset({"SplitModel", "EPContextBinaryGenerator", *COMPOSITE_ONLY})
+
+
+def _single_onnx_flow(ctx: RuleContext):
+    """(entry, canonical) of the passes that get a single ONNXModel for sure: the input is an ONNXModel and every
+    pass before is an ONNX pass that keeps it one. Stops at the first pass that may not."""
+    if _input_type(ctx) != "onnxmodel" or any(e.alternative is not None for e in ctx.view.passes):
+        return
+    from olive_ls.rules.passes import CONVERTERS
+
+    for entry in ctx.view.passes:
+        canonical = ctx.model.canonical_pass_name(entry.type_name or "")
+        spec = ctx.model.pass_spec(canonical) if canonical else None
+        yield entry, canonical
+        if spec is None or not spec.is_onnx or canonical in CONVERTERS or canonical in MAY_MAKE_COMPOSITE:
+            return
+
+
+@rule("OLV372", "composite-pass-single-model", "ComposeOnnxModels, OptimumMerging or StaticLLM on a single ONNX model.", ERROR)
+def composite_pass_single_model(ctx: RuleContext):
+    """ComposeOnnxModels, OptimumMerging and StaticLLM (except for the QNN EP on GPU) assert a CompositeModel of ONNX
+    components (compose.py:54-55, optimum_merging.py:51, static_llm.py:72-96). Flagged when the input is a single
+    ONNXModel and no pass before it can make it a composite (SplitModel, a conversion, EPContextBinaryGenerator)."""
+    spec = None
+    for entry, canonical in _single_onnx_flow(ctx):
+        if canonical not in COMPOSITE_ONLY or entry.type_node is None:
+            continue
+        if canonical == "StaticLLM":
+            spec = spec or target(ctx)
+            if spec is None or (spec.ep == "QNNExecutionProvider" and spec.device == "gpu"):
+                return
+        yield Finding.at(
+            entry.type_node,
+            f"Olive will fail in {canonical}: it needs a CompositeModel of ONNX models; this one gets a single ONNX model.",
+            detail=f"{COMPOSITE_ONLY[canonical]}. The input is an ONNXModel and no pass before it splits it (SplitModel).",
+        )
+        return
+
+
+# Passes that write MatMulNBits nodes, given their parameters (anything else unknown to olive-ls counts too).
+def _makes_matmulnbits(ctx, entry, canonical) -> bool:
+    if canonical == "ModelBuilder":
+        return param(ctx, entry, canonical, "precision").value not in ("fp32", "fp16", "bf16")
+    return canonical not in NO_MATMULNBITS
+
+
+NO_MATMULNBITS = frozenset({
+    "OnnxConversion", "OnnxPeepholeOptimizer", "OrtTransformersOptimization", "OnnxFloatToFloat16",
+    "OnnxIODataTypeConverter", "DynamicToFixedShape", "GraphSurgeries", "AddOliveMetadata", "ExtractAdapters",
+    "CaptureSplitInfo", "SplitModel", "OnnxDynamicQuantization", "OnnxStaticQuantization", "OnnxQuantization",
+})
+
+
+@rule("OLV373", "no-matmulnbits-to-convert", "MatMulNBitsToQDQ with no earlier pass that writes MatMulNBits.", WARNING)
+def no_matmulnbits_to_convert(ctx: RuleContext):
+    """MatMulNBitsToQDQ returns the model unchanged when it has no MatMulNBits (mnb_to_qdq.py:346-349). Flagged for an
+    HfModel/PyTorchModel input when every pass before it is one that writes none (a conversion, ModelBuilder in
+    fp32/fp16/bf16, the graph optimizers, 8-bit QDQ quantization)."""
+    if _input_type(ctx) not in ("hfmodel", "pytorchmodel"):
+        return
+    for entry, _canonical in entries(ctx, "MatMulNBitsToQDQ"):
+        earlier = _earlier(ctx, entry)
+        if entry.type_node is None or any(c is None or _makes_matmulnbits(ctx, e, c) for e, c in earlier):
+            continue
+        yield Finding.at(
+            entry.type_node,
+            "Olive will return the model unchanged: no pass before MatMulNBitsToQDQ writes MatMulNBits (int4) nodes.",
+            detail="mnb_to_qdq.py:346-349 logs `No MatMulNBits nodes found. Returning the original model.` (unless the checkpoint itself is int4). Quantize to int4 first.",
+        )
+
+
+INT4_PASSES = frozenset({"OnnxBlockWiseRtnQuantization", "OnnxHqqQuantization", "OnnxKQuantQuantization"})
+
+
+@rule("OLV374", "dynamic-lora-r-quantized", "dynamic_lora_r: true on adapters an earlier int4 pass has quantized: ignored.", WARNING)
+def dynamic_lora_r_quantized(ctx: RuleContext):
+    """MatMulNBits has static K and N, so ExtractAdapters ignores dynamic_lora_r for quantized adapter modules
+    (extract_adapters.py:296-299, 361-364). Flagged when dynamic_lora_r is written true and an int4 pass (ModelBuilder
+    int4, RTN, HQQ, KQuant) comes earlier."""
+    for entry, canonical in entries(ctx, "ExtractAdapters"):
+        value, make = param(ctx, entry, canonical, "dynamic_lora_r"), param(ctx, entry, canonical, "make_inputs")
+        if not value.given or value.value is not True or make.value is not True:
+            continue
+        int4 = [c for e, c in _earlier(ctx, entry) if c in INT4_PASSES or (c == "ModelBuilder" and param(ctx, e, c, "precision").value == "int4")]
+        if int4:
+            yield Finding.at(
+                value.prop,
+                f"Olive will ignore dynamic_lora_r for the adapters {int4[-1]} quantized (MatMulNBits has static sizes).",
+                detail="extract_adapters.py:296-299 logs `Quantized modules do not support dynamic_lora_r. Ignoring.`",
+                fix={"title": "Remove 'dynamic_lora_r'", "delete_property": True},
+            )
