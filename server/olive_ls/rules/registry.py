@@ -46,6 +46,7 @@ ALL_RULE_MODULES = (
     "olive_ls.rules.runtime_systems",
     "olive_ls.rules.runtime_model",
     "olive_ls.rules.runtime_data",
+    "olive_ls.rules.runtime_training",
 )
 
 
