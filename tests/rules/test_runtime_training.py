@@ -186,6 +186,9 @@ def test_selective_mixed_precision_input():
     c["input_model"] = {"type": "ONNXModel", "model_path": "model.onnx"}
     text, f = only(c, "OLV392", "error")
     assert text_at(text, f) == '"SelectiveMixedPrecision"'
+    assert "the input ONNXModel" in f.message
+    _, f = only(config({"b": {"type": "ModelBuilder", "precision": "int4"}, "s": {"type": "SelectiveMixedPrecision", "algorithm": "k_quant_mixed"}}), "OLV392")
+    assert "an ONNX model" in f.message
     none_of(config({"s": {"type": "SelectiveMixedPrecision", "algorithm": "k_quant_mixed"}}), "OLV392")
 
 

@@ -17,6 +17,7 @@ from olive_ls import config_paths
 from olive_ls.document.nodes import Node, Property
 from olive_ls.model.component_behaviour import DEFAULT_HF_TASK, component_behaviour
 from olive_ls.model.view import PassEntry, merged_params
+from olive_ls.rules.passes import _model_flow
 from olive_ls.rules.registry import ERROR, HINT, WARNING, Finding, RuleContext, rule
 from olive_ls.rules.runtime_common import string, truthy
 from olive_ls.rules.runtime_helpers import (
@@ -45,16 +46,6 @@ def _lora_passes(ctx: RuleContext) -> frozenset[str]:
 def _hf_input(ctx: RuleContext) -> bool:
     model = ctx.view.input_model
     return model is not None and (model.type_name or "").lower() == "hfmodel"
-
-
-def _model_types(ctx: RuleContext) -> list[str]:
-    types = getattr(ctx.model, "model_types", None)
-    return list(types) if types else []
-
-
-def _input_model_type(ctx: RuleContext) -> str | None:
-    model = ctx.view.input_model
-    return model.type_name if model is not None else None
 
 
 # --- adapters: LoRA family and MergeAdapterWeights ---------------------------------------------------------
@@ -383,15 +374,30 @@ def selective_mixed_precision_ratio(ctx: RuleContext):
 def selective_mixed_precision_input(ctx: RuleContext):
     """selective_mixed_precision.py:747-749 raises `SelectiveMixedPrecision pass currently only supports
     HfModelHandler.`"""
-    kind = _input_model_type(ctx)
-    if kind is None or kind.lower() == "hfmodel" or kind.lower() not in {t.lower() for t in _model_types(ctx)}:
-        return
-    for entry, _canonical in entries(ctx, "SelectiveMixedPrecision"):
+    names = {"onnx": "an ONNX model", "pytorch": "a PyTorchModel", "diffusers": "a DiffusersModel"}
+    for entry, canonical, kind in _model_flow(ctx):
+        if canonical != "SelectiveMixedPrecision" or kind is None or kind == "hf":
+            continue
+        model = ctx.view.input_model
+        what = names.get(kind, "another kind of model")
+        where = f"the input {model.type_name}" if model is not None and _same_kind(ctx, entry) else what
         yield Finding.at(
             node_of(entry),
-            f"Olive will fail in SelectiveMixedPrecision: the input model is {kind}, and the pass takes only an HfModel.",
+            f"Olive will fail in SelectiveMixedPrecision: the model reaching it is {where}, not an HfModel.",
             detail="selective_mixed_precision.py:747-749 raises `SelectiveMixedPrecision pass currently only supports HfModelHandler.`",
         )
+
+
+def _same_kind(ctx: RuleContext, entry: PassEntry) -> bool:
+    """Whether no pass before this one changes the model's format (the model is still the input model)."""
+    for other in ctx.view.passes:
+        if other is entry:
+            return True
+        canonical = ctx.model.canonical_pass_name(other.type_name or "")
+        spec = ctx.model.pass_spec(canonical) if canonical else None
+        if spec is None or not spec.is_pytorch:
+            return False
+    return True
 
 
 @rule("OLV393", "selective-mixed-precision-per-tensor", "Score-based SelectiveMixedPrecision with group_size 0 (per tensor): Olive raises for q/k/v models.", WARNING)
