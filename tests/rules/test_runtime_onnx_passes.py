@@ -102,6 +102,8 @@ def test_quantize_after_extract_adapters():
     assert text_at(text, f) == '"OnnxDynamicQuantization"' and f.severity == "warning"
     fixed = {"b": dict(BUILD), "q": {"type": "OnnxDynamicQuantization"}, "e": {"type": "ExtractAdapters"}}
     none_of(config(fixed, model=hf), "OLV363")
+    # ExtractAdapters finds none without an adapter source (OLV366), so the quantization runs.
+    none_of(config(passes), "OLV363")
 
 
 def test_qnn_min_real_range():
@@ -157,6 +159,8 @@ def test_split_model_without_assignments():
     fixed = {"i": {"type": "CaptureSplitInfo", "num_splits": 2}, "c": {"type": "OnnxConversion"}, "s": {"type": "SplitModel"}}
     none_of(config(fixed), "OLV369")
     none_of(config({"s": {"type": "SplitModel"}}, model=ONNX_MODEL), "OLV369")
+    attrs = dict(TINY["input_model"], model_attributes={"split_assignments": {"model.layers.0": 0}})
+    none_of(config(passes, model=attrs), "OLV369")
 
 
 def test_rename_input_dims_needs_input():

@@ -38,6 +38,20 @@ def _input_type(ctx: RuleContext) -> str | None:
     return model.type_name.lower() if model is not None and isinstance(model.type_name, str) else None
 
 
+def _input_param(ctx: RuleContext, key: str):
+    """The input model's parameter node, None when absent or null."""
+    prop = ctx.view.input_model.params.get(key) if ctx.view.input_model is not None else None
+    return prop.value if prop is not None and prop.value is not None and prop.value.kind != "null" else None
+
+
+def _no_adapter_source(ctx: RuleContext, entry) -> bool:
+    """True when the model reaching this pass surely has no adapters: an HfModel input without adapter_path and no
+    fine-tuning pass (or pass unknown to olive-ls) before it."""
+    if _input_type(ctx) != "hfmodel" or _input_param(ctx, "adapter_path") is not None:
+        return False
+    return not any(c in ADAPTER_PASSES or c is None for _, c in _earlier(ctx, entry))
+
+
 @rule("OLV360", "rtn-gather-quantization", "OnnxBlockWiseRtnQuantization bits or block_size its Gather quantization cannot use.", WARNING)
 def rtn_gather_quantization(ctx: RuleContext):
     """OnnxBlockWiseRtnQuantization quantizes every MatMul and Gather node (rtn_quantization.py:120-134, 262-264):
@@ -119,7 +133,8 @@ def quantize_after_adapters(ctx: RuleContext):
     """OnnxQuantization/OnnxStaticQuantization/OnnxDynamicQuantization (quantization.py:380-382) and OnnxHqqQuantization
     (hqq_quantization.py:65-71) return a model with adapters unquantized: after ExtractAdapters it has them."""
     for entry, canonical in entries(ctx, *QUANTIZERS):
-        if entry.type_node is None or not any(c == "ExtractAdapters" for _, c in _earlier(ctx, entry)):
+        extract = [e for e, c in _earlier(ctx, entry) if c == "ExtractAdapters"]
+        if entry.type_node is None or not extract or _no_adapter_source(ctx, extract[0]):
             continue
         yield Finding.at(
             entry.type_node,
@@ -171,14 +186,9 @@ def split_info_before_model_builder(ctx: RuleContext):
 def extract_adapters_no_adapters(ctx: RuleContext):
     """ExtractAdapters returns the model unchanged when it has no adapter modules (extract_adapters.py:97-99):
     flagged for an HfModel input without adapter_path and no fine-tuning pass (LoRA, QLoRA, ...) before it."""
-    if _input_type(ctx) not in ("hfmodel",):
-        return
-    adapter = ctx.view.input_model.params.get("adapter_path")
-    if adapter is not None and adapter.value is not None and adapter.value.kind != "null":
-        return
     for entry, canonical in entries(ctx, "ExtractAdapters"):
         adapter_type = param(ctx, entry, canonical, "adapter_type")
-        if entry.type_node is None or any(c in ADAPTER_PASSES or c is None for _, c in _earlier(ctx, entry)):
+        if entry.type_node is None or not _no_adapter_source(ctx, entry):
             continue
         yield Finding.at(
             entry.type_node,
@@ -223,9 +233,13 @@ def mobius_builder_input(ctx: RuleContext):
 def split_model_no_assignments(ctx: RuleContext):
     """SplitModel reads split_assignments from its config or the ONNX metadata CaptureSplitInfo writes
     (split.py:48-55); with neither it raises `No split assignments found in the model metadata`. Flagged when the
-    input is not an ONNX model (which could carry the metadata) and no CaptureSplitInfo comes earlier."""
+    input is not an ONNX model (which could carry the metadata), its model_attributes have no split_assignments and no
+    CaptureSplitInfo comes earlier."""
     if _input_type(ctx) not in ("hfmodel", "pytorchmodel"):
         return
+    attrs = _input_param(ctx, "model_attributes")
+    if attrs is not None and (not attrs.is_object or attrs.get("split_assignments") is not None):
+        return  # OnnxConversion and ModelBuilder write model_attributes.split_assignments into the metadata
     for entry, canonical in entries(ctx, "SplitModel"):
         assignments = param(ctx, entry, canonical, "split_assignments")
         if entry.type_node is None or assignments.value or not assignments.concrete:
