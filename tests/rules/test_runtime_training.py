@@ -219,3 +219,25 @@ def test_cuda_quantizer_on_cpu_host():
     only(config({"q": {"type": "GptqQuantizer"}}), "OLV395")
     c["systems"]["local_system"]["accelerators"] = [{"device": "gpu", "execution_providers": ["CUDAExecutionProvider"]}]
     none_of(c, "OLV395")
+
+
+# --- data -------------------------------------------------------------------------------------------------
+
+
+def test_audio_pre_process_input_cols():
+    c = config({"b": {"type": "ModelBuilder", "precision": "int4"}})
+    c["data_configs"] = [
+        {
+            "name": "audio",
+            "type": "HuggingfaceContainer",
+            "load_dataset_config": {"data_name": "superb", "split": "test"},
+            "pre_process_data_config": {"type": "audio_classification_pre_process", "input_cols": ["audio", "extra"], "label_col": "label"},
+        }
+    ]
+    text, f = only(c, "OLV396", "warning")  # nothing uses it
+    assert '"input_cols": [' in text.splitlines()[f.range.start.line]
+    c["evaluators"] = {"e": {"metrics": [{"name": "acc", "type": "accuracy", "data_config": "audio", "sub_types": [{"name": "accuracy_score"}]}]}}
+    c["evaluator"] = "e"
+    only(c, "OLV396", "error")
+    c["data_configs"][0]["pre_process_data_config"]["input_cols"] = ["audio"]
+    none_of(c, "OLV396")

@@ -505,3 +505,31 @@ def _devices(system: Node) -> list[str]:
             return []
         devices.append(device.lower())
     return devices
+
+
+# --- data: the audio classification pre-process -------------------------------------------------------------
+
+
+@rule("OLV396", "audio-pre-process-input-cols", "audio_classification_pre_process with input_cols not exactly one column: Olive asserts.", ERROR)
+def audio_pre_process_input_cols(ctx: RuleContext):
+    """audio_classification_pre_process (data/component/pre_process_data.py:262) asserts `Only one input column is
+    supported for audio classification task.` An error for a data config something uses, a warning otherwise."""
+    from olive_ls.rules.runtime_data import _severity, _unused_note
+    from olive_ls.rules.runtime_data import entries as data_entries
+
+    behaviour = component_behaviour(ctx.model)
+    if behaviour is None:
+        return
+    for data in data_entries(ctx, behaviour):
+        part = data.part("pre_process_data")
+        if part.type != "audio_classification_pre_process":
+            continue
+        cols = part.params.get("input_cols")
+        if cols is None or cols.value is None or not cols.value.is_array or len(cols.value.items) == 1:
+            continue
+        yield Finding.at(
+            cols.value,
+            f"Olive will fail loading data: audio_classification_pre_process takes one input column, not {len(cols.value.items)}.",
+            detail="pre_process_data.py:262 asserts `Only one input column is supported for audio classification task.`" + _unused_note(data),
+            severity=_severity(data),
+        )
