@@ -10,7 +10,9 @@
   (schemas/olive-0.13.0/run-config.schema.json) through `json.schemas`; it waits 500 ms after any content change
   before validating (its `validationDelayMs`), olive-ls validates an opened file at once.
 - Completion on the 10,000-line config (`lsp_latency.big_config`) at three positions: a pass type value, a
-  precision value and a new key (an empty line inside the first pass), p50/p95, both servers.
+  precision value and a new key (an empty line inside the first pass), p50/p95, both servers: through pygls'
+  client (each reply structured into LSP classes, in this process) and through a raw JSON-RPC client (the time
+  to the reply's bytes and json.loads, as a JavaScript client sees it).
 - Diagnostics after an edit on that config, wall time from the didChange to the publishDiagnostics, raw
   (olive-ls's 150 ms debounce and the JSON server's 500 ms delay included) and minus each server's own delay.
 - olive-ls with environment checks on (what a user's server does) and off.
@@ -38,7 +40,7 @@ from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lsp_latency import TYPICAL, big_config, percentile  # noqa: E402
+from lsp_latency import TYPICAL, big_config, percentile
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA = REPO / "schemas" / "olive-0.13.0" / "run-config.schema.json"
@@ -263,10 +265,104 @@ async def run(args) -> None:
             for what, values in results.items():
                 print(f"{label:<30} {what:<52} {fmt(values)}")
 
+        print(f"\n--- completion on the {len(big.splitlines())}-line config, time to the reply's bytes (json.loads only), {args.samples} samples ---")
+        raw = [("olive-ls (env checks on)", [sys.executable, "-m", "olive_ls", "serve"], {"olive": {"environmentChecks": True}})]
+        if binary:
+            raw.append(("JSON server + olive-ls schema", [str(binary), "--stdio"], json_server(binary).settings))
+        for label, argv, settings in raw:
+            for what, values in (await raw_completion(argv, settings, folder, big, positions, args.samples)).items():
+                print(f"{label:<30} {what:<52} {fmt(values)}")
+
         print("\n--- resident memory with 20 configs open and checked ---")
         for label, make in makers[:1] + makers[2:]:
             rss, count = await memory_with_open_configs(make, folder, 20)
             print(f"{label:<30} {rss:6.0f} MB ({count} configs)")
+
+
+class RawClient:
+    """JSON-RPC over the server's stdio with nothing but json.loads on replies: the time to a reply's bytes, as a
+    JavaScript client (VS Code) sees it, without the Python client's structuring of every item into LSP classes."""
+
+    def __init__(self, argv: list[str], settings: dict):
+        self.argv, self.settings = argv, settings
+        self.waiting: dict[int, asyncio.Future] = {}
+        self.next_id = 0
+        self.published: dict[str, asyncio.Event] = {}
+
+    async def start(self) -> None:
+        self.process = await asyncio.create_subprocess_exec(*self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.reader = asyncio.ensure_future(self._read())
+        await self.request("initialize", {"processId": None, "rootUri": None, "capabilities": {"workspace": {"configuration": True}}, "initializationOptions": {"provideFormatter": False, "handledSchemaProtocols": ["file"]}})
+        self.notify("initialized", {})
+        self.notify("workspace/didChangeConfiguration", {"settings": self.settings})
+
+    def _send(self, message: dict) -> None:
+        body = json.dumps(message).encode()
+        self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+
+    def notify(self, method: str, params) -> None:
+        self._send({"jsonrpc": "2.0", "method": method, "params": params})
+
+    async def request(self, method: str, params):
+        self.next_id += 1
+        future = asyncio.get_running_loop().create_future()
+        self.waiting[self.next_id] = future
+        self._send({"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params})
+        return await asyncio.wait_for(future, 60)
+
+    async def _read(self) -> None:
+        stdout = self.process.stdout
+        while True:
+            length = 0
+            while True:
+                line = await stdout.readline()
+                if not line:
+                    return
+                if line.strip() == b"":
+                    break
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            message = json.loads(await stdout.readexactly(length))
+            if "method" in message and "id" in message:  # a request from the server
+                items = message.get("params", {}).get("items", []) if message["method"] == "workspace/configuration" else None
+                result = [self.settings.get(i.get("section"), {}) for i in items] if items is not None else None
+                self._send({"jsonrpc": "2.0", "id": message["id"], "result": result})
+            elif message.get("method") == "textDocument/publishDiagnostics":
+                event = self.published.get(message["params"]["uri"])
+                if event is not None:
+                    event.set()
+            elif "id" in message and message["id"] in self.waiting:
+                self.waiting.pop(message["id"]).set_result(message.get("result"))
+
+    async def stop(self) -> None:
+        try:
+            await self.request("shutdown", None)
+            self.notify("exit", None)
+            await asyncio.wait_for(self.process.wait(), 10)
+        except Exception:
+            self.process.kill()
+        self.reader.cancel()
+
+
+async def raw_completion(argv: list[str], settings: dict, folder: Path, text: str, positions: dict[str, types.Position], samples: int) -> dict[str, list[float]]:
+    client = RawClient(argv, settings)
+    await client.start()
+    uri = (folder / "raw.json").as_uri()
+    client.published[uri] = asyncio.Event()
+    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "json", "version": 1, "text": text}})
+    await asyncio.wait_for(client.published[uri].wait(), 120)  # the first analysis is over: completion alone is timed
+    results = {}
+    for label, position in positions.items():
+        params = {"textDocument": {"uri": uri}, "position": {"line": position.line, "character": position.character}}
+        await client.request("textDocument/completion", params)
+        times = []
+        for _ in range(samples):
+            t0 = time.perf_counter()
+            await client.request("textDocument/completion", params)
+            times.append(time.perf_counter() - t0)
+        results[f"completion at {label}, raw JSON-RPC client"] = times
+    await client.stop()
+    return results
 
 
 def resident_mb(pid: int) -> float:

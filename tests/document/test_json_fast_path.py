@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from olive_ls.document import json_tree
 from olive_ls.document.text import LineIndex
 

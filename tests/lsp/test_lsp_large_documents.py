@@ -14,9 +14,8 @@ import json
 import time
 
 import pytest
-from lsprotocol import types
-
 from lsp_helpers import diagnostics, open_text
+from lsprotocol import types
 
 BASE = {"input_model": {"type": "HfModel", "model_path": "HuggingFaceTB/SmolLM2-135M-Instruct"}, "passes": {"builder": {"type": "ModelBuilder", "precision": "int4"}}}
 TIMEOUT = 60.0
