@@ -74,10 +74,20 @@ def _parser():
 
 
 @lru_cache(maxsize=1)
-def _comment_query():
-    from tree_sitter import Query, QueryCursor
+def _comment_pattern():
+    from tree_sitter import Query
 
-    return QueryCursor(Query(_language(), "(comment) @comment"))
+    return Query(_language(), "(comment) @comment")
+
+
+def _comment_query():
+    """A query cursor keeps the state of its last run: one per thread, as the parser."""
+    cursor = getattr(_THREAD, "comments", None)
+    if cursor is None:
+        from tree_sitter import QueryCursor
+
+        cursor = _THREAD.comments = QueryCursor(_comment_pattern())
+    return cursor
 
 
 class JsonTreeBuilder:
