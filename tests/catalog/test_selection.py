@@ -231,3 +231,32 @@ def test_check_says_the_version_once_and_in_json(project, tmp_path, venv_0_12_1)
     assert data["olive_version"] == {"version": "0.12.1", "reason": "installed"}
     bad = run("--olive-version", "0.8.0", str(project))
     assert bad.returncode == 2 and bad.stderr.strip() == f"olive-ls: no catalog for Olive 0.8.0; this olive-ls has catalogs for {', '.join(shipped_versions())}"
+
+
+def test_ai_toolkit_recipe_runtime_from_info_yml(tmp_path):
+    # The layout of microsoft/olive-recipes: the model folder's info.yml names each recipe's runtime requirements
+    # file under the repository's .aitk/requirements/, which pins olive-ai (requirements-QNN.txt: olive-ai==0.10.1).
+    repo = tmp_path / "olive-recipes"
+    (repo / ".aitk" / "requirements").mkdir(parents=True)
+    (repo / ".aitk" / "requirements" / "requirements-QNN.txt").write_text("numpy==2.2.4\n# olive-ai==0.10.1\nolive-ai==0.10.1\nonnx==1.17.0\n")
+    folder = repo / "microsoft-Phi-3.5-mini-instruct" / "aitk"
+    folder.mkdir(parents=True)
+    config = folder / "phi3_5_qnn_config.json"
+    config.write_text('{"input_model": {"type": "HfModel", "model_path": "m"}, "passes": {}}')
+    (folder / "info.yml").write_text(
+        "recipes:\n"
+        '    - file: "phi3_5_qnn_config.json"\n'
+        "      device: npu\n"
+        "      ep: QNNExecutionProvider\n"
+        "      aitk:\n"
+        '        requirements: "requirements-QNN.txt"\n'
+        '    - file: "phi3_5_dml_config.json"\n'
+        "      device: gpu\n"
+    )
+    python = no_olive(tmp_path)
+    choice = choose_version(config, ServerSettings(python=str(python)), workspace_root=repo)
+    assert (choice.version, choice.reason) == ("0.10.1", "AI Toolkit runtime file (info.yml: requirements-QNN.txt)")
+    # A recipe whose runtime info.yml does not name is not guessed: the next source applies.
+    other = folder / "phi3_5_dml_config.json"
+    other.write_text(config.read_text())
+    assert choose_version(other, ServerSettings(python=str(python)), workspace_root=repo).reason == "newest shipped"

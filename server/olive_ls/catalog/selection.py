@@ -6,8 +6,8 @@
    (PEP 610): that is how Olive main (whose version.py still says 0.11.0.dev0) is told apart from a 0.11
    development build;
 3. an `olive-ai==X` pin (or a `git+...microsoft/Olive` line: main) in the nearest `requirements*.txt` from the
-   config's folder up to the workspace root, or the AI Toolkit runtime file beside the config
-   (`<config>.config`, e.g. `model.json.config`) naming one;
+   config's folder up to the workspace root, or the AI Toolkit runtime of the config: its recipe in `info.yml`
+   beside it naming a requirements file under `.aitk/requirements/` (or a `<config>.config` file naming a pin);
 4. else the newest shipped release.
 
 An installed Olive without a shipped catalog (a newer release, main at another commit) gets `shipped=False`:
@@ -228,7 +228,10 @@ def _from_installed(installed: InstalledOlive, available: list[str], schemas_dir
 
 
 def pinned_version(config_path: Path, workspace_root: Path | None = None) -> tuple[str, str] | None:
-    """(version, reason) from the AI Toolkit runtime file beside the config or the nearest requirements file."""
+    """(version, reason) from the AI Toolkit runtime beside the config or the nearest requirements file."""
+    toolkit = _pin_in_toolkit_recipe(config_path)
+    if toolkit:
+        return toolkit
     runtime = config_path.with_name(config_path.name + ".config")
     if runtime.is_file():
         found = _pin_in_runtime_file(runtime)
@@ -277,6 +280,39 @@ def _pin_in_requirements(path: Path) -> str | None:
         found = _pin_in_line(line)
         if found:
             return found
+    return None
+
+
+def _pin_in_toolkit_recipe(config_path: Path) -> tuple[str, str] | None:
+    """An AI Toolkit project (microsoft/olive-recipes, `.aitk/docs/contribute/GetStarted.md`): `info.yml` beside the
+    config lists its recipes (`file`, or `aitk.oliveFile`), and a recipe's `aitk.requirements` names the runtime's
+    requirements file under the repository's `.aitk/requirements/`, which pins olive-ai (`olive-ai==0.10.1` in
+    requirements-QNN.txt). A recipe that names no file runs in a runtime the Toolkit picks itself: nothing to
+    read here, the requirements files up the tree are asked next."""
+    info = config_path.parent / "info.yml"
+    if not info.is_file():
+        return None
+    try:
+        import yaml
+
+        data = yaml.safe_load(info.read_text(encoding="utf-8", errors="replace"))
+    except Exception:  # noqa: BLE001 - a broken info.yml only means no pin from it
+        return None
+    recipes = data.get("recipes") if isinstance(data, dict) else None
+    for recipe in recipes if isinstance(recipes, list) else []:
+        if not isinstance(recipe, dict):
+            continue
+        toolkit = recipe.get("aitk") if isinstance(recipe.get("aitk"), dict) else {}
+        names = {str(recipe.get("file") or ""), Path(str(toolkit.get("oliveFile") or "")).name}
+        requirements = toolkit.get("requirements")
+        if config_path.name not in names or not isinstance(requirements, str):
+            continue
+        for folder in [config_path.parent, *config_path.resolve().parents]:
+            candidate = folder / ".aitk" / "requirements" / requirements
+            if candidate.is_file():
+                found = _pin_in_requirements(candidate)
+                return (found, f"{REASON_RUNTIME_FILE} (info.yml: {requirements})") if found else None
+        return None
     return None
 
 
