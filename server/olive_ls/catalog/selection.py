@@ -124,13 +124,29 @@ class InstalledOlive:
 def installed_olive(python: str | None = None) -> InstalledOlive | None:
     """olive-ai in `python`'s environment (None: this process's), from its dist-info; None when not installed."""
     if not python:
-        import importlib.metadata
-
-        try:
-            return _describe(importlib.metadata.distribution("olive-ai"), None)
-        except importlib.metadata.PackageNotFoundError:
-            return None
+        # Asked for every folder of a check run: kept until this process's sys.path or its folders change.
+        return _installed_here(tuple(sys.path), _path_mtimes(tuple(sys.path)))
     return _installed_in(str(python), _mtime_key(python))
+
+
+def _path_mtimes(paths: tuple[str, ...]) -> tuple[float, ...]:
+    stamps = []
+    for entry in paths:
+        try:
+            stamps.append(os.stat(entry or ".").st_mtime)
+        except OSError:
+            stamps.append(0.0)
+    return tuple(stamps)
+
+
+@functools.lru_cache(maxsize=4)
+def _installed_here(_path: tuple[str, ...], _stamps: tuple[float, ...]) -> InstalledOlive | None:
+    import importlib.metadata
+
+    try:
+        return _describe(importlib.metadata.distribution("olive-ai"), None)
+    except importlib.metadata.PackageNotFoundError:
+        return None
 
 
 def _mtime_key(python: str) -> float:
