@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from olive_ls.catalog.loader import MAIN, CatalogError, default_schemas_dir, load_catalog, shipped_versions
-from olive_ls.model.olive import OliveModel, olive_model
+from olive_ls.model.olive import OliveModel
 
 
 @dataclass
@@ -27,12 +27,13 @@ class VersionHistory:
     _names: dict[str, str] = field(default_factory=dict)  # lowercase -> spelling of the newest version
     _parameters: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (lower pass, param) -> versions
 
-    def add(self, version: str, model: OliveModel) -> None:
-        for name, spec in model.passes.items():
+    def add(self, version: str, passes: dict) -> None:
+        """One version's passes (the catalog's `passes` table: name -> info with its `parameters`)."""
+        for name, info in passes.items():
             key = name.lower()
             self._passes.setdefault(key, []).append(version)
             self._names[key] = name
-            for param in spec.parameters:
+            for param in (info.get("parameters") or {}) if isinstance(info, dict) else ():
                 self._parameters.setdefault((key, param), []).append(version)
 
     def pass_versions(self, name: str) -> list[str]:
@@ -84,9 +85,12 @@ def _order(version: str) -> tuple:
 def _history(root: Path) -> VersionHistory:
     versions = shipped_versions(root)
     history = VersionHistory(tuple(versions))
+    # Each catalog is read, its pass and parameter names kept, and dropped again: the loader's cache is bypassed, so
+    # a server holds only the catalogs it checks configs against (all eleven would be about 20 MB).
+    read = getattr(load_catalog, "__wrapped__", load_catalog)
     for version in versions:
         try:
-            history.add(version, olive_model(load_catalog(version, root)))
+            history.add(version, read(version, root).data.get("passes") or {})
         except CatalogError:
             continue  # a broken catalog is the loader's to report; the history just leaves it out
     return history
