@@ -144,7 +144,10 @@ try {
         throw new Error(`${want} not in the Problems panel: ${text.slice(0, 400)}`);
       }
     }
-    if (!(await page.locator(".monaco-editor .squiggly-error").count())) {
+    // The editor draws its squiggles a moment after the Problems panel lists the diagnostics: wait for them.
+    try {
+      await page.locator(".monaco-editor .squiggly-error").first().waitFor({ timeout: 15_000 });
+    } catch {
       throw new Error("no error squiggle in the editor");
     }
     await shot(page, "03-problems");
