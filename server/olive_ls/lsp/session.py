@@ -54,9 +54,8 @@ class ClientFeatures:
             related_information=bool(
                 (publish and publish.related_information) or (text and text.diagnostic and text.diagnostic.related_information)
             ),
-            code_description=bool(
-                (publish and publish.code_description_support) or text and text.diagnostic is not None
-            ),
+            # Pull clients (LSP 3.17) have no such flag; a codeDescription is optional data they may show.
+            code_description=bool((publish and publish.code_description_support) or (text and text.diagnostic)),
         )
 
 
