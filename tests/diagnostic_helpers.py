@@ -21,6 +21,24 @@ def check(config, *, language: str = "json", path: Path | None = None, environme
     return analyse(doc, load_catalog("0.13.0"), file_path=path, settings=settings, environment=environment)
 
 
+def run(config: dict):
+    """The config as the text the checker reads, and its findings."""
+    text = json.dumps(config, indent=2)
+    return text, check(text)
+
+
+def only(findings, code: str):
+    """The one finding with this code (failing with every finding when there is not exactly one)."""
+    found = find(findings, code)
+    assert len(found) == 1, [(f.code, f.text) for f in findings]
+    return found[0]
+
+
+def none_of(config: dict, code: str) -> None:
+    _, findings = run(config)
+    assert find(findings, code) == [], [(f.code, f.text) for f in find(findings, code)]
+
+
 def codes(findings) -> list[str]:
     return [f.code for f in findings]
 

@@ -7,13 +7,12 @@ with no finding of that code.
 from __future__ import annotations
 
 import copy
-import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from diagnostic_helpers import TINY, check, find, text_at  # noqa: E402
+from diagnostic_helpers import TINY, none_of, only, run, text_at  # noqa: E402
 
 BUILD = {"type": "ModelBuilder", "precision": "fp32"}
 QNN = {"device": "npu", "execution_providers": ["QNNExecutionProvider"]}
@@ -29,23 +28,6 @@ def config(passes: dict, accelerator=None, model=None) -> dict:
     if model is not None:
         c["input_model"] = copy.deepcopy(model)
     return c
-
-
-def run(c: dict):
-    text = json.dumps(c, indent=2)
-    return text, check(text)
-
-
-def only(findings, code):
-    found = find(findings, code)
-    assert len(found) == 1, [(f.code, f.text) for f in findings]
-    assert len(found[0].message) <= 120, found[0].message
-    return found[0]
-
-
-def none_of(c: dict, code: str):
-    _, findings = run(c)
-    assert find(findings, code) == [], [(f.code, f.text) for f in find(findings, code)]
 
 
 def onnx(**second) -> dict:

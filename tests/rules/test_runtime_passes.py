@@ -7,7 +7,6 @@ with no finding of that code. tests/rules/test_runtime_passes_slow.py proves the
 from __future__ import annotations
 
 import copy
-import json
 import sys
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from diagnostic_helpers import REPO, TINY, check, find, text_at  # noqa: E402
+from diagnostic_helpers import REPO, TINY, check, find, none_of, only, run, text_at  # noqa: E402
 
 BUILD = {"type": "ModelBuilder", "precision": "fp32"}
 CUDA = {"device": "gpu", "execution_providers": ["CUDAExecutionProvider"]}
@@ -28,23 +27,6 @@ def config(passes: dict, accelerator=None) -> dict:
     if accelerator is not None:
         c["systems"]["local_system"]["accelerators"] = [accelerator]
     return c
-
-
-def run(c: dict):
-    text = json.dumps(c, indent=2)
-    return text, check(text)
-
-
-def only(findings, code):
-    found = find(findings, code)
-    assert len(found) == 1, [(f.code, f.text) for f in findings]
-    assert len(found[0].message) <= 120, found[0].message
-    return found[0]
-
-
-def none_of(c: dict, code: str):
-    _, findings = run(c)
-    assert find(findings, code) == [], [(f.code, f.text) for f in find(findings, code)]
 
 
 def onnx(**second) -> dict:

@@ -133,6 +133,11 @@ class Property(_Spanned):
         return (self.parent.path() if self.parent else []) + [self.key]
 
 
+def string_value(node: Node | None) -> str | None:
+    """The text of a string node; None for no node or any other kind (what rules ask of an optional value)."""
+    return node.value if node is not None and node.kind == STRING and isinstance(node.value, str) else None
+
+
 def node_at_path(root: Node | None, path: list[PathPart]) -> Node | None:
     node = root
     for part in path:

@@ -514,18 +514,23 @@ def plan_migration(doc: "ParsedDocument", catalog: "Catalog") -> MigrationResult
     new, notes, legacy = migrate_config(old, catalog)
     if same(old, new):
         return MigrationResult(doc.text)
-    data = doc.index.data
+    return rewrite_as(doc, new, notes, legacy=legacy)
+
+
+def rewrite_as(doc: "ParsedDocument", new: Any, notes: list[str], legacy: bool = False) -> MigrationResult:
+    """The document changed into `new` with edits that keep its formatting; written out whole (and said in a note)
+    when a patch would not read back as `new`. Shared by the old-format and the between-releases migrations."""
     editor = Editor(doc)
     try:
         edits = editor.diff(doc.root, new)
-        text = apply_edits(data, edits)
+        text = apply_edits(doc.index.data, edits)
         ok = _reads_as(text, doc.language, new)
     except EditError:
         ok = False
     rewritten = False
     if not ok:
         edits = [Edit(doc.root.start, doc.root.end, _render_whole(editor, new))]
-        text = apply_edits(data, edits)
+        text = apply_edits(doc.index.data, edits)
         rewritten = True
         notes.append("The config was written out whole: formatting and comments inside it were not kept.")
     else:

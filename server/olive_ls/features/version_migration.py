@@ -23,8 +23,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from olive_ls.document import syntax
-from olive_ls.document.edits import Edit, EditError, Editor, apply_edits, same
-from olive_ls.features.migration import MigrationResult, _comments_removed, _reads_as, _render_whole
+from olive_ls.document.edits import same
+from olive_ls.features.migration import MigrationResult, rewrite_as
 from olive_ls.model import legacy as legacy_tables
 from olive_ls.model.olive import OliveModel, olive_model
 from olive_ls.model.versions import parameter_change, version_history, version_label
@@ -136,24 +136,7 @@ def plan_version_migration(doc: "ParsedDocument", source: "Catalog", target: "Ca
     notes = migrator.notes + [f"Could not move: {text}" for text in migrator.unmoved]
     if same(old, new):
         return MigrationResult(doc.text, notes)
-    editor = Editor(doc)
-    try:
-        edits = editor.diff(doc.root, new)
-        text = apply_edits(doc.index.data, edits)
-        ok = _reads_as(text, doc.language, new)
-    except EditError:
-        ok = False
-    rewritten = False
-    if not ok:
-        edits = [Edit(doc.root.start, doc.root.end, _render_whole(editor, new))]
-        text = apply_edits(doc.index.data, edits)
-        rewritten = True
-        notes.append("The config was written out whole: formatting and comments inside it were not kept.")
-    else:
-        lost = _comments_removed(doc, editor, edits)
-        if lost:
-            notes.append(f"{lost} comment(s) inside rewritten parts were not kept.")
-    return MigrationResult(text, notes, edits, legacy=False, rewritten=rewritten)
+    return rewrite_as(doc, new, notes)
 
 
 def title(source: "Catalog", target: "Catalog") -> str:

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from olive_ls.document.nodes import Node, Property
+from olive_ls.document.nodes import Node, Property, string_value
 
 if TYPE_CHECKING:
     from olive_ls.model.olive import OliveModel
@@ -48,9 +48,6 @@ PASS_DATA_CONFIG = "validate_pass_search: _resolve_all_data_configs (config.py:3
 METRIC_DATA_CONFIG = "validate_evaluators: _resolve_data_config (config.py:279)"
 INLINE_METRIC_DATA_CONFIG = "_resolve_evaluator: _resolve_data_config (config.py:440-442)"
 
-
-def _string(node: Node | None) -> str | None:
-    return node.value if node is not None and node.kind == "string" and isinstance(node.value, str) else None
 
 
 @dataclass(frozen=True, eq=False)
@@ -82,7 +79,7 @@ class Reference:
     @property
     def name(self) -> str | None:
         """The name referred to, or None when the value is not a string (an inline config, null...)."""
-        return _string(self.prop.value)
+        return string_value(self.prop.value)
 
 
 @dataclass

@@ -19,7 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from olive_ls import config_paths
-from olive_ls.document.nodes import Node
+from olive_ls.document.nodes import Node, string_value
 from olive_ls.environment import Environment, environment_for, python_in
 from olive_ls.machine import Machine, current_machine, gib
 from olive_ls.machine.estimates import Step, disk_estimate, memory_estimate
@@ -328,9 +328,6 @@ def directml_not_windows(ctx: RuleContext):
 # The model's size: memory and disk
 
 
-def _str(node: Node | None) -> str | None:
-    return node.value if node is not None and node.kind == "string" and isinstance(node.value, str) else None
-
 
 def hub_id(ctx: RuleContext) -> tuple[str, Node] | None:
     """The input model's model_path when it is a Hugging Face hub id (no such local path), with its node."""
@@ -339,7 +336,7 @@ def hub_id(ctx: RuleContext) -> tuple[str, Node] | None:
         return None
     type_name = (view.input_model.type_name or "").lower()
     prop = view.input_model.params.get("model_path")
-    raw = _str(prop.value) if prop is not None else None
+    raw = string_value(prop.value) if prop is not None else None
     if type_name not in HF_MODEL_TYPES or not raw or not raw.strip():
         return None
     raw = raw.strip()
@@ -370,7 +367,7 @@ def _model_weights(ctx: RuleContext, machine: Machine) -> tuple[str, Weights, st
         return None
     type_name = (view.input_model.type_name or "").lower()
     prop = view.input_model.params.get("model_path")
-    raw = _str(prop.value) if prop is not None else None
+    raw = string_value(prop.value) if prop is not None else None
     if not raw:
         return None
     if type_name in ("hfmodel", "pytorchmodel"):

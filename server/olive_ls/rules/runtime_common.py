@@ -6,11 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from olive_ls.document.nodes import Node, Property
+from olive_ls.document.nodes import string_value as string  # the runtime rules' short name for it
 from olive_ls.rules.registry import RuleContext
 
-
-def string(node: Node | None) -> str | None:
-    return node.value if node is not None and node.kind == "string" and isinstance(node.value, str) else None
 
 
 def number(node: Node | None) -> float | None:

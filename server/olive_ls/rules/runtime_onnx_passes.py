@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from olive_ls.rules.passes import _model_flow
 from olive_ls.rules.registry import ERROR, WARNING, Finding, RuleContext, rule
-from olive_ls.rules.runtime_helpers import entries, node_of, param, show, target
+from olive_ls.rules.runtime_helpers import entries, node_of, param, target
 
 QUANTIZERS = ("OnnxQuantization", "OnnxStaticQuantization", "OnnxDynamicQuantization", "OnnxHqqQuantization")
 # Fine-tuning passes that leave LoRA-style adapters on the model (what ExtractAdapters extracts).

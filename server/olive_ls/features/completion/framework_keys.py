@@ -4,15 +4,6 @@ exported JSON Schema."""
 
 from __future__ import annotations
 
-from olive_ls.model.framework_keys import (  # noqa: F401  (completion's tables read them from here)
-    COMPONENT_PARAMS,
-    DATA_COMPONENT_SPEC,
-    GOAL_KEYS,
-    LOAD_KWARGS_KEYS,
-    PACKAGING_KEYS,
-    SUB_TYPE_KEYS,
-    TASKS,
-)
 from olive_ls.features.completion.places import (
     ACCELERATORS,
     CACHE_CONFIG,

@@ -10,25 +10,27 @@ from olive_ls.document.nodes import Node
 from olive_ls.model.olive import olive_model
 from olive_ls.features.completion.framework_keys import (
     ACCELERATOR_HINTS,
-    COMPONENT_PARAMS,
     DATA_COMPONENT_HINTS,
-    DATA_COMPONENT_SPEC,
     DATA_CONFIG_HINTS,
     ENGINE_HINTS,
     EVALUATOR_HINTS,
     GOAL_HINTS,
-    GOAL_KEYS,
-    LOAD_KWARGS_KEYS,
     METRIC_HINTS,
     MODEL_HINTS,
     PACKAGING_HINTS,
-    PACKAGING_KEYS,
     PASS_HINTS,
     ROOT_HINTS,
     SEARCH_HINTS,
     SUB_TYPE_HINTS,
-    SUB_TYPE_KEYS,
     SYSTEM_HINTS,
+)
+from olive_ls.model.framework_keys import (
+    COMPONENT_PARAMS,
+    DATA_COMPONENT_SPEC,
+    GOAL_KEYS,
+    LOAD_KWARGS_KEYS,
+    PACKAGING_KEYS,
+    SUB_TYPE_KEYS,
 )
 from olive_ls.features.completion.key_specs import MISSING, KeySpec, spec_from
 from olive_ls.features.completion.places import (

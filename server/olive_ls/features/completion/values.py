@@ -21,7 +21,7 @@ from olive_ls.features.completion.docs import (
     system_ref_doc,
     system_type_doc,
 )
-from olive_ls.features.completion.framework_keys import TASKS
+from olive_ls.model.framework_keys import TASKS
 from olive_ls.features.completion.key_specs import KeySpec
 from olive_ls.features.completion.places import ACCELERATOR, DATA_COMPONENT_KEYS, SUB_TYPE, Place, str_of
 from olive_ls.features.completion.tables import Tables
