@@ -47,6 +47,11 @@ ALL_RULE_MODULES = (
     "olive_ls.rules.runtime_model",
     "olive_ls.rules.runtime_data",
     "olive_ls.rules.runtime_training",
+    "olive_ls.rules.runtime_openvino",
+    "olive_ls.rules.runtime_vendor_passes",
+    "olive_ls.rules.runtime_inc_modelopt",
+    "olive_ls.rules.runtime_search",
+    "olive_ls.rules.runtime_model_files",
 )
 
 
