@@ -93,6 +93,14 @@ class WorkflowView:
     passes: list[PassEntry] = field(default_factory=list)
     # Engine settings, from `engine` and from the top level (RunConfig flattens unknown keys into engine).
     engine_params: dict[str, Property] = field(default_factory=dict)
+    # What is derived from the view alone (its systems, ...), kept with it: a view is never changed once built.
+    _derived: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def derived(self, name: str, build):
+        """build(view), computed once for this view."""
+        if name not in self._derived:
+            self._derived[name] = build(self)
+        return self._derived[name]
 
     @property
     def data_config_names(self) -> set[str]:

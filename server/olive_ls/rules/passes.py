@@ -9,6 +9,8 @@ flagged.
 
 from __future__ import annotations
 
+import json
+
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -125,6 +127,9 @@ class PassLookups:
     validator_class: Any
     _validators: dict[tuple[str, str], Any] = field(default_factory=dict)
     _suggestions: dict[tuple[str, str], tuple[str, list[str]]] = field(default_factory=dict)
+    # (pass, parameter, value) already validated without an error: a document's values repeat (its passes share
+    # them, and a keystroke changes one value of thousands), and validating is the slow part of OLV304.
+    _valid: set[tuple] = field(default_factory=set)
 
     def param_suggestion(self, model, pass_name: str, key: str) -> tuple[str, list[str]]:
         """did_you_mean over the pass's parameters, cached: difflib is the slow part of OLV302."""
@@ -145,6 +150,29 @@ class PassLookups:
             schema = param_spec.raw.get("type") if param_spec else None
             self._validators[key] = self.validator_class(schema) if isinstance(schema, (dict, bool)) else None
         return self._validators[key]
+
+    def errors(self, model, pass_name: str, param: str, value) -> list:
+        """The validation errors of a parameter's value; [] when it has no schema."""
+        frozen = _frozen(value)
+        key = (pass_name, param, frozen) if frozen is not None else None
+        if key is not None and key in self._valid:
+            return []
+        validator = self.validator(model, pass_name, param)
+        errors = list(validator.iter_errors(value)) if validator is not None else []
+        if not errors and key is not None:
+            if len(self._valid) > 65536:  # values typed half-way pile up in a long session
+                self._valid.clear()
+            self._valid.add(key)
+        return errors
+
+
+def _frozen(value):
+    """A hashable stand-in for a JSON value that tells apart what Python's equality does not (1, 1.0 and true);
+    None for a value too large to be worth keeping."""
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return (type(value), value)
+    text = json.dumps(value, sort_keys=True)
+    return text if len(text) <= 4096 else None
 
 
 def _build_lookups(model) -> PassLookups:
@@ -346,10 +374,7 @@ def _check_value(ctx, lk: PassLookups, spec: PassSpec, prop: Property, param: Pa
         return None
     if isinstance(value, dict) and value.get("olive_parameter_type") == "SearchParameter":
         return None
-    validator = lk.validator(ctx.model, canonical, prop.key)
-    if validator is None:
-        return None
-    errors = list(validator.iter_errors(value))
+    errors = lk.errors(ctx.model, canonical, prop.key, value)
     if not errors:
         return None
     error = best_match(errors)

@@ -43,11 +43,29 @@ class Value:
 
 
 def entries(ctx: RuleContext, *names: str) -> Iterator[tuple[PassEntry, str]]:
-    wanted = set(names)
+    """(entry, canonical type) of the passes of these types (of every known type when none is named), in document
+    order. About a hundred rules ask this of one document: the passes are sorted by type once per analysis."""
+    ordered, by_type = ctx.memo("runtime_helpers.entries", _passes_by_type)
+    if not names:
+        return iter(ordered)
+    if len(names) == 1:
+        return iter(by_type.get(names[0], ()))
+    found = [by_type[name] for name in set(names) if name in by_type]
+    if len(found) == 1:
+        return iter(found[0])
+    position = ctx.memo("runtime_helpers.positions", lambda _ctx: {id(entry): i for i, (entry, _) in enumerate(ordered)})
+    return iter(sorted((pair for group in found for pair in group), key=lambda pair: position[id(pair[0])]))
+
+
+def _passes_by_type(ctx: RuleContext) -> tuple[list[tuple[PassEntry, str]], dict[str, list[tuple[PassEntry, str]]]]:
+    ordered: list[tuple[PassEntry, str]] = []
+    by_type: dict[str, list[tuple[PassEntry, str]]] = {}
     for entry in ctx.view.passes:
         canonical = ctx.model.canonical_pass_name(entry.type_name or "")
-        if canonical is not None and (not wanted or canonical in wanted):
-            yield entry, canonical
+        if canonical is not None:
+            ordered.append((entry, canonical))
+            by_type.setdefault(canonical, []).append((entry, canonical))
+    return ordered, by_type
 
 
 def param(ctx: RuleContext, entry: PassEntry, canonical: str, key: str) -> Value:
@@ -63,7 +81,8 @@ def param(ctx: RuleContext, entry: PassEntry, canonical: str, key: str) -> Value
 
 
 def target(ctx: RuleContext) -> TargetSpec | None:
-    return target_spec(ctx.view, ctx.model)
+    """The accelerator Olive builds for, worked out once per analysis (it walks every system and pass host)."""
+    return ctx.memo("runtime_helpers.target", lambda _ctx: target_spec(_ctx.view, _ctx.model))
 
 
 def node_of(entry: PassEntry) -> Node:

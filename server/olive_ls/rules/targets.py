@@ -93,8 +93,13 @@ def target_name(view: WorkflowView) -> str | None:
     return _str(prop.value) if prop is not None else None
 
 
-def iter_systems(view: WorkflowView) -> list[SystemInfo]:
-    """Every system config of the document, the target marked. Named systems first, then inline ones."""
+def iter_systems(view: WorkflowView) -> tuple[SystemInfo, ...]:
+    """Every system config of the document, the target marked. Named systems first, then inline ones. Found once
+    per view: a dozen rules ask, and finding the pass hosts walks every pass."""
+    return view.derived("rules.targets.systems", _systems)
+
+
+def _systems(view: WorkflowView) -> tuple[SystemInfo, ...]:
     systems: list[SystemInfo] = []
     target = view.engine_params.get("target")
     target_ref = _str(target.value) if target is not None else None
@@ -110,7 +115,7 @@ def iter_systems(view: WorkflowView) -> list[SystemInfo]:
         host = entry.node.get("host") if entry.node.is_object else None
         if host is not None and host.is_object:
             systems.append(SystemInfo(f"the host of pass '{entry.name}'", host, merged_params(host, "config", SYSTEM_DECLARED_KEYS)))
-    return systems
+    return tuple(systems)
 
 
 def target_system(view: WorkflowView) -> tuple[bool, SystemInfo | None]:
