@@ -26,6 +26,7 @@ import functools
 import hashlib
 import json
 import os
+import sys
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,12 +116,10 @@ def parse_json(path: Path, raw: bytes) -> dict:
 
 def installed_olive_version() -> str | None:
     """Version of the installed olive-ai distribution, read from its metadata (never imports olive)."""
-    import importlib.metadata  # ~20 ms; only paid when the version has to be looked up
+    from olive_ls.catalog.dist_info import find_distribution
 
-    try:
-        return importlib.metadata.version("olive-ai")
-    except importlib.metadata.PackageNotFoundError:
-        return None
+    found = find_distribution("olive-ai", sys.path)
+    return found.version if found is not None else None
 
 
 def default_schemas_dir() -> Path:

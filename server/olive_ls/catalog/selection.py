@@ -25,6 +25,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from olive_ls.catalog.dist_info import DistInfo, find_distribution
 from olive_ls.catalog.loader import MAIN, CatalogError, default_schemas_dir, read_catalog_data, shipped_versions
 
 REASON_FLAG = "--olive-version"
@@ -140,13 +141,9 @@ def _path_mtimes(paths: tuple[str, ...]) -> tuple[float, ...]:
 
 
 @functools.lru_cache(maxsize=4)
-def _installed_here(_path: tuple[str, ...], _stamps: tuple[float, ...]) -> InstalledOlive | None:
-    import importlib.metadata
-
-    try:
-        return _describe(importlib.metadata.distribution("olive-ai"), None)
-    except importlib.metadata.PackageNotFoundError:
-        return None
+def _installed_here(path: tuple[str, ...], _stamps: tuple[float, ...]) -> InstalledOlive | None:
+    found = find_distribution("olive-ai", path)
+    return _describe(found, None) if found is not None else None
 
 
 def _mtime_key(python: str) -> float:
@@ -159,19 +156,11 @@ def _mtime_key(python: str) -> float:
 
 @functools.lru_cache(maxsize=32)
 def _installed_in(python: str, _key: float) -> InstalledOlive | None:
-    import importlib.metadata
-
-    paths = [str(p) for p in site_packages(python)]
-    if not paths:
-        return None
-    for dist in importlib.metadata.distributions(path=paths):
-        name = (dist.metadata["Name"] or "").lower().replace("_", "-")
-        if name == "olive-ai":
-            return _describe(dist, python)
-    return None
+    found = find_distribution("olive-ai", [str(p) for p in site_packages(python)])
+    return _describe(found, python) if found is not None else None
 
 
-def _describe(dist, python: str | None) -> InstalledOlive:
+def _describe(dist: DistInfo, python: str | None) -> InstalledOlive:
     commit = url = None
     raw = dist.read_text("direct_url.json")
     if raw:
@@ -184,7 +173,7 @@ def _describe(dist, python: str | None) -> InstalledOlive:
             vcs = direct.get("vcs_info")
             if isinstance(vcs, dict) and vcs.get("vcs") == "git" and isinstance(vcs.get("commit_id"), str):
                 commit = vcs["commit_id"]
-    return InstalledOlive(str(dist.version), commit, url, python)
+    return InstalledOlive(dist.version, commit, url, python)
 
 
 def site_packages(python: str) -> list[Path]:

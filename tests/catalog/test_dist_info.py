@@ -1,0 +1,38 @@
+"""catalog/dist_info.py answers what importlib.metadata answers, for every distribution of this environment."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import sys
+
+from olive_ls.catalog.dist_info import find_distribution, normalized
+
+
+def test_every_installed_distribution_agrees_with_importlib_metadata():
+    names = {normalized(dist.metadata["Name"]) for dist in importlib.metadata.distributions() if dist.metadata["Name"]}
+    assert "olive-ai" in names and len(names) > 50
+    for name in sorted(names):
+        found = find_distribution(name, sys.path)
+        assert found is not None, name
+        assert found.version == importlib.metadata.version(name), name
+
+
+def test_spellings_of_a_name_and_a_missing_one(tmp_path):
+    folder = tmp_path / "Olive_AI-0.12.1.dist-info"
+    folder.mkdir()
+    (folder / "METADATA").write_text("Metadata-Version: 2.1\nName: olive-ai\nVersion: 0.12.1\n\nVersion: not the header\n")
+    (folder / "direct_url.json").write_text('{"url": "file:///src"}')
+    for spelling in ("olive-ai", "olive_ai", "Olive.AI"):
+        found = find_distribution(spelling, [str(tmp_path / "missing"), str(tmp_path)])
+        assert found is not None and found.version == "0.12.1"
+    assert found.read_text("direct_url.json") == '{"url": "file:///src"}'
+    assert found.read_text("RECORD") is None
+    assert find_distribution("olive-ai-extras", [str(tmp_path)]) is None
+
+
+def test_the_first_path_wins(tmp_path):
+    for where, version in (("a", "0.13.0"), ("b", "0.9.0")):
+        folder = tmp_path / where / f"olive_ai-{version}.dist-info"
+        folder.mkdir(parents=True)
+        (folder / "METADATA").write_text(f"Name: olive-ai\nVersion: {version}\n")
+    assert find_distribution("olive-ai", [str(tmp_path / "b"), str(tmp_path / "a")]).version == "0.9.0"
