@@ -485,24 +485,23 @@ def quark_fake_quantized_export(ctx: RuleContext):
 # --- pass order: QNN and QAIRT inputs ------------------------------------------------------------------------------
 
 
-def _accepted(ctx: RuleContext, entry, canonical) -> tuple[tuple[str, ...], str] | None:
-    """The model kinds the pass takes and the line that raises for another, or None when it is not checked here."""
+def _accepted(ctx: RuleContext, entry, canonical) -> tuple[tuple[str, ...], str, str] | None:
+    """The model kinds the pass takes, in words, and the line that raises for another; None when not checked here."""
     if canonical == "QNNConversion":
-        return ("onnx", "pytorch", "tensorflow"), "qnn/conversion.py:73-81 raises NotImplementedError `Unsupported model handler type`"
-    if canonical == "QairtPreparation":
-        return ("hf",), "qairt/preparation.py:91-92 raises ValueError `QairtPreparation requires HfModelHandler as input`"
-    if canonical == "QairtPipelinePass":
-        return ("hf",), "qairt/pipeline.py:95-96 raises ValueError `QairtPipelinePass requires HfModelHandler as input`"
+        return ("onnx", "pytorch", "tensorflow"), "an ONNX, PyTorch or TensorFlow model", "qnn/conversion.py:73-81 raises NotImplementedError `Unsupported model handler type`"
+    if canonical in ("QairtPreparation", "QairtPipelinePass"):
+        line = "qairt/preparation.py:91-92" if canonical == "QairtPreparation" else "qairt/pipeline.py:95-96"
+        return ("hf",), "an HfModel", f"{line} raises ValueError `{canonical} requires HfModelHandler as input`"
     if canonical == "QairtGenAIBuilder":
         backend = param(ctx, entry, canonical, "backend")
         if not backend.concrete:
             return None
         if backend.value == "HTP":
-            return ("qairt_prepared",), "qairt/gen_ai_builder.py:179-180 raises ValueError `QAIRT HTP GenAIBuilder can only consume QairtPreparedModelHandler` (run QairtPreparation before it)"
-        return ("hf",), "qairt/gen_ai_builder.py:176-177 raises ValueError `QAIRT CPU GenAIBuilder can only consume HfModelHandler`"
+            return ("qairt_prepared",), "a QairtPreparedModel", "qairt/gen_ai_builder.py:179-180 raises ValueError `QAIRT HTP GenAIBuilder can only consume QairtPreparedModelHandler`: run QairtPreparation before it"
+        return ("hf",), "an HfModel (backend CPU)", "qairt/gen_ai_builder.py:176-177 raises ValueError `QAIRT CPU GenAIBuilder can only consume HfModelHandler`"
     if canonical == "QairtMHA2SHA":
         # An HfModel/PyTorchModel/DiffusersModel before it is OLV305's; a vendor pass's output is this rule's.
-        return ("onnx", "hf", "pytorch", "diffusers"), "onnx/qairt/mha2sha.py:41-44 raises NotImplementedError `QairtMHA2SHA pass only supports ONNXModelHandler`"
+        return ("onnx", "hf", "pytorch", "diffusers"), "an ONNX model", "onnx/qairt/mha2sha.py:41-44 raises NotImplementedError `QairtMHA2SHA pass only supports ONNXModelHandler`"
     return None
 
 
@@ -515,11 +514,10 @@ def vendor_pass_input(ctx: RuleContext):
         accepted = _accepted(ctx, entry, canonical)
         if accepted is None or entry.type_node is None or kind in accepted[0]:
             continue
-        takes = " or ".join(KIND_NAMES[k] for k in accepted[0] if not (canonical == "QairtMHA2SHA" and k != "onnx"))
         yield Finding.at(
             entry.type_node,
-            f"Olive will fail in {canonical}: it takes {takes}, but the model reaching it is {KIND_NAMES.get(kind, kind)}.",
-            detail=f"{accepted[1]}.",
+            f"Olive will fail in {canonical}: it gets {KIND_NAMES.get(kind, kind)}, not {accepted[1]}.",
+            detail=f"{accepted[2]}.",
         )
         return  # Olive stops at the first failing pass
 
@@ -664,8 +662,8 @@ def qairt_recipe_model_conflict(ctx: RuleContext):
         if a is not None and b is not None and a.resolve() == b.resolve():
             continue
         yield Finding.at(
-            value.node, f"Olive will fail in QairtPipelinePass: the recipe's model_id_or_path {show(named)} is not input_model's {show(model_path)}.",
-            detail="qairt/pipeline.py:104-110 raises ValueError `Conflict between recipe model_id_or_path ... and input model path ...`. Remove model_id_or_path from the recipe or make it match.",
+            value.node, "Olive will fail in QairtPipelinePass: the recipe's model_id_or_path is not input_model.model_path.",
+            detail=f"The recipe names {show(named)}, input_model {show(model_path)}. qairt/pipeline.py:104-110 raises ValueError `Conflict between recipe model_id_or_path ... and input model path ...`. Remove model_id_or_path from the recipe or make it match.",
         )
 
 
