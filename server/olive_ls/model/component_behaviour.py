@@ -107,6 +107,19 @@ class ComponentBehaviour:
         self.peft_tasks: tuple[str, ...] = tuple(lib.get("peft_tasks") or ())
         self.lora_passes = frozenset(lib.get("lora_passes") or ())
         self.log_levels: tuple[int, ...] = tuple(data.get("log_levels") or ())
+        self.vision_task_metrics: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in (m.get("vision_task_metrics") or {}).items()}
+        files = data.get("model_files") or {}
+        self.genai_version: str | None = files.get("genai_version")
+        self.genai_branches: tuple[dict, ...] = tuple(files.get("genai_architectures") or ())
+        self.genai_search_keys: tuple[str, ...] = tuple(files.get("genai_search_keys") or ())
+        self.mobius_ep_map: dict[str, str] = dict(files.get("mobius_ep_map") or {})
+        self.sparsegpt_model_types: tuple[str, ...] = tuple(files.get("sparsegpt_model_types") or ())
+        # pass -> whether it takes a model Olive quantized (prepare_model's allow_quantized)
+        self.quantized_model_passes: dict[str, bool] = dict(files.get("quantized_model_passes") or {})
+        self.olive_lora_target_modules: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in (files.get("olive_lora_target_modules") or {}).items()}
+        self.module_names: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in (files.get("module_names") or {}).items()}
+        self.training_args_fields: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in (files.get("training_args_fields") or {}).items()}
+        self.transformers_training_args_fields = frozenset(files.get("transformers_training_args_fields") or ())
 
     # --- data -------------------------------------------------------------------------------------------------
 
@@ -138,6 +151,25 @@ class ComponentBehaviour:
         if base in self.transformers_tasks or base in self.task_aliases:
             return True
         return re.fullmatch(r"translation_[A-Za-z]+_to_[A-Za-z]+", base) is not None
+
+    def genai_branch(self, hf_config: dict) -> tuple[dict | None, bool]:
+        """The branch of genai's create_model a config.json takes (None: NotImplementedError), and whether that is
+        certain (False when a condition reads a key config.json does not have)."""
+        archs = hf_config.get("architectures")
+        arch = archs[0] if isinstance(archs, list) and archs and isinstance(archs[0], str) else None
+        if arch is None:
+            return None, False
+        for branch in self.genai_branches:
+            if arch not in branch["architectures"]:
+                continue
+            held = []
+            for left, op, right in branch.get("conditions") or ():
+                if left not in hf_config or right not in hf_config:
+                    return branch, False
+                held.append((hf_config[left] == hf_config[right]) == (op == "=="))
+            if all(held):
+                return branch, True
+        return None, True
 
     @property
     def task_names(self) -> list[str]:
