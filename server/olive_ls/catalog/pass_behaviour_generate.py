@@ -6,7 +6,8 @@ The catalog (generate.py) says what a pass *declares*; this file says what its c
 *do* with the values (docs/olive-runtime-checks.md): which precisions onnxruntime-genai's builder can build, which
 of its extra_options it reads as booleans, which int4_algo_config names it knows; onnxruntime.quantization's
 enums that Olive indexes by name (case-sensitive); onnxruntime.transformers' model types and fusion options; the
-GraphSurgeries surgeons with their parameters. Everything is read from the installed olive-ai, onnxruntime and
+GraphSurgeries surgeons with their parameters; each pass parameter's search_defaults and conditional default (what a
+search, or SEARCHABLE_VALUES, resolves it to). Everything is read from the installed olive-ai, onnxruntime and
 onnxruntime-genai (their objects, or the source of the function that decides), not typed in here.
 
 It imports those libraries (seconds); the result is committed and read back only by olive_ls.model.pass_behaviour.
@@ -171,6 +172,97 @@ def graph_surgeries() -> dict:
     return {"surgeons": dict(sorted(surgeons.items()))}
 
 
+# --------------------------------------------------------------------------------------------------- search
+
+
+def _search_value(value):
+    """A parameter value as the JSON the rules compare with a config's: enums by value (Precision.INT8 -> "int8",
+    SpecialParamValue.INVALID -> "OLIVE_INVALID_PARAM_VALUE")."""
+    value = getattr(value, "value", value)
+    return value if value is None or isinstance(value, (str, int, float, bool)) else str(value)
+
+
+def _search_parameter(param):
+    """Categorical -> {"categorical": [...]}; Conditional and ConditionalDefault -> {"conditional": {parents,
+    support: [[parent values, child]], default}} (a ConditionalDefault's values are one-choice Categoricals, as in
+    olive/search/search_parameter.py)."""
+    from olive.search.search_parameter import Categorical, Conditional
+
+    if isinstance(param, Conditional):
+        support = [[[_search_value(k) for k in key], _search_parameter(child)] for key, child in param.support.items()]
+        return {"conditional": {"parents": list(param.parents), "support": support, "default": _search_parameter(param.default)}}
+    if isinstance(param, Categorical):
+        return {"categorical": [_search_value(v) for v in param.get_support()]}
+    raise TypeError(f"unknown search parameter {param!r}")
+
+
+def _search_table(cls, spec) -> dict | None:
+    """{parameter: {"search": its search_defaults, "default": its ConditionalDefault}} for the parameters that have
+    either; None when default_config raises for this accelerator (OnnxDynamicQuantization on QNN)."""
+    from olive.search.search_parameter import ConditionalDefault
+
+    try:
+        default_config = cls.default_config(spec)
+    except Exception:  # noqa: BLE001 - a spec this pass refuses: other rules say so
+        return None
+    table = {}
+    for name, param in default_config.items():
+        entry = {}
+        if param.search_defaults is not None:
+            entry["search"] = _search_parameter(param.search_defaults)
+        if isinstance(param.default_value, ConditionalDefault):
+            entry["default"] = _search_parameter(param.default_value)
+        if entry:
+            table[name] = entry
+    return table
+
+
+def search() -> dict:
+    """Per pass, what search resolves each parameter to (Pass._resolve_defaults, _init_fixed_and_search_params,
+    olive_pass.py:370-430): for cpu-CPUExecutionProvider, and per execution provider where the pass's
+    _default_config gives other search_defaults (OnnxStaticQuantization on QNN)."""
+    from olive.hardware.accelerator import AcceleratorSpec, Device
+    from olive.hardware.constants import DEVICE_TO_EXECUTION_PROVIDERS
+    from olive.package_config import OlivePackageConfig
+    from olive.passes.olive_pass import Pass
+
+    package_config = OlivePackageConfig.load_default_config()
+    classes = {}
+    for name in sorted(package_config.passes):
+        try:
+            cls = package_config.import_pass_module(name)
+        except Exception:  # noqa: BLE001 - a pass whose module does not import here has no table
+            continue
+        if isinstance(cls, type) and issubclass(cls, Pass):
+            classes[cls.__name__] = cls
+    cpu = AcceleratorSpec(accelerator_type=Device.CPU, execution_provider="CPUExecutionProvider")
+    baseline = {name: _search_table(cls, cpu) or {} for name, cls in sorted(classes.items())}
+    by_ep: dict[str, dict] = {}
+    for device, providers in DEVICE_TO_EXECUTION_PROVIDERS.items():
+        for ep in sorted(providers):
+            spec = AcceleratorSpec(accelerator_type=Device(device), execution_provider=ep)
+            for name, cls in sorted(classes.items()):
+                table = _search_table(cls, spec)
+                if table is not None and table != baseline[name]:
+                    by_ep.setdefault(ep, {})[name] = table
+    return {
+        "passes": {name: table for name, table in baseline.items() if table},
+        "by_execution_provider": dict(sorted(by_ep.items())),
+    }
+
+
+def inc_quantization() -> dict:
+    """The accuracy goal types IncQuantization maps to an INC AccuracyCriterion (_set_accuracy_criterion: any other
+    raises AssertionError, inc_quantization.py:362-380)."""
+    from olive.passes.onnx.inc_quantization import IncQuantization
+
+    goal_types = set()
+    for node in ast.walk(_function_ast(IncQuantization._set_accuracy_criterion)):
+        if isinstance(node, ast.Compare) and isinstance(node.left, ast.Name) and node.left.id == "goal_type":
+            goal_types |= _string_constants(ast.Tuple(elts=node.comparators))
+    return {"accuracy_goal_types": sorted(goal_types)}
+
+
 def generate() -> dict:
     return {
         "generated_from": {
@@ -179,8 +271,10 @@ def generate() -> dict:
             "onnxruntime-genai": _version("onnxruntime-genai"),
         },
         "graph_surgeries": graph_surgeries(),
+        "inc_quantization": inc_quantization(),
         "model_builder": model_builder(),
         "quantization": quantization(),
+        "search": search(),
         "transformers_optimization": transformers_optimization(),
     }
 

@@ -123,6 +123,49 @@ class PassBehaviour:
             if isinstance(v, dict)
         }
 
+    # --- search: Pass._resolve_defaults and _init_fixed_and_search_params (olive_pass.py:370-430) --------------
+
+    def search_known(self, pass_name: str | None) -> bool:
+        """Whether the file has the search section (then a pass missing from it has no search_defaults)."""
+        return bool(pass_name) and isinstance(self.data.get("search"), dict)
+
+    def search_table(self, pass_name: str | None, provider: str | None) -> dict[str, dict] | None:
+        """{parameter: {"search": search_defaults, "default": conditional default}} (either may be absent), each a
+        {"categorical": [...]} or {"conditional": {parents, support: [[values, child]], default}}, for this pass on
+        this execution provider. None when unknown: no search section, or the EP is not known and the pass's
+        search_defaults depend on it."""
+        if not self.search_known(pass_name):
+            return None
+        section = self._section("search")
+        by_ep = section.get("by_execution_provider") or {}
+        variants = [tables[pass_name] for tables in by_ep.values() if isinstance(tables, dict) and pass_name in tables]
+        if provider is None and variants:
+            return None
+        table = (by_ep.get(provider) or {}).get(pass_name) if provider else None
+        if table is None:
+            table = (section.get("passes") or {}).get(pass_name) or {}
+        return table if isinstance(table, dict) else None
+
+    def searchable_parameters(self, pass_name: str | None, provider: str | None) -> frozenset[str] | None:
+        """The parameters that have search_defaults (what SEARCHABLE_VALUES can resolve to). With the EP unknown:
+        those that have them on some EP. None when unknown."""
+        if not self.search_known(pass_name):
+            return None
+        section = self._section("search")
+        tables = [(section.get("passes") or {}).get(pass_name) or {}]
+        by_ep = section.get("by_execution_provider") or {}
+        if provider is not None:
+            tables = [(by_ep.get(provider) or {}).get(pass_name) or tables[0]]
+        else:
+            tables += [t[pass_name] for t in by_ep.values() if isinstance(t, dict) and pass_name in t]
+        names = [frozenset(k for k, v in t.items() if isinstance(v, dict) and "search" in v) for t in tables]
+        return frozenset().union(*names)
+
+    # --- IncQuantization ------------------------------------------------------------------------------------
+
+    def inc_accuracy_goal_types(self) -> frozenset[str]:
+        return self._set("inc_quantization", "accuracy_goal_types")
+
 
 def param_category(param: ParamSpec | None) -> str | None:
     """Olive's ParamCategory of a pass parameter ("object": a function or class name, "path", "data", "none")."""
