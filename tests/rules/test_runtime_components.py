@@ -1,4 +1,4 @@
-"""OLV520-OLV568: run-time decisions of Olive 0.13.0 outside the passes (docs/olive-runtime-checks.md (Part 2)).
+"""OLV520-OLV568, OLV593-OLV596: run-time decisions of Olive 0.13.0 outside the passes (docs/olive-runtime-checks.md (Part 2)).
 
 Each case: a minimal config with the fault, the finding placed on the value at fault, and the corrected config clean
 of that code. tests/rules/test_runtime_components_slow.py shows Olive doing what the findings say.
@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from diagnostic_helpers import check, find, text_at
 from olive_ls.catalog.component_behaviour_generate import generate, render
 from olive_ls.catalog import load_catalog
+from olive_ls.environment import Environment
 from olive_ls.model.component_behaviour import FILE_NAME
 
 MODEL = {"type": "HfModel", "model_path": "model"}
@@ -494,9 +495,96 @@ def test_olv568_shared_kv_without_fp16():
     clean(data(entry), "OLV568")
 
 
+# --- the datasets and evaluate packages, vision tasks (OLV593-OLV596) ----------------------------------------------
+
+NO_DATASETS = Environment(python="/opt/venv/bin/python", distributions={"olive-ai": "0.13.0", "transformers": "5.0.0"})
+
+
+def env_findings(config: dict, environment):
+    text = json.dumps(config, indent=2)
+    return text, check(text, environment=environment)
+
+
+def test_olv593_load_dataset_unknown_kwarg():
+    entry = {"name": "d", "type": "HuggingfaceContainer", "load_dataset_config": {"data_name": "imdb", "split": "train", "streeming": True},
+             "pre_process_data_config": {"task": "text-classification", "input_cols": ["text"]}}
+    text, f = only(data(entry), "OLV593")
+    assert text_at(text, f) == '"streeming"' and "load_dataset will reject 'streeming'" in f.message
+    assert f.fix["replace_key"][0] == "streaming" and "datasets 5.2.0" in f.detail
+    entry["load_dataset_config"]["streaming"] = entry["load_dataset_config"].pop("streeming")
+    clean(data(entry), "OLV593")
+    # a packaged builder's own option is accepted for that builder only
+    entry["load_dataset_config"] = {"data_name": "json", "data_files": "d.json", "field": "rows", "split": "train"}
+    clean(data(entry), "OLV593")
+    entry["load_dataset_config"] = {"data_name": "csv", "data_files": "d.csv", "field": "rows", "split": "train"}
+    text, f = only(data(entry), "OLV593")
+    assert text_at(text, f) == '"field"' and "'csv' builder" in f.message
+
+
+def test_olv593_path_given_twice():
+    entry = {"name": "d", "type": "HuggingfaceContainer", "load_dataset_config": {"data_name": "imdb", "path": "imdb"},
+             "pre_process_data_config": {"task": "text-classification", "input_cols": ["text"]}}
+    text, f = only(data(entry), "OLV593")
+    assert text_at(text, f) == '"path"' and "'path' twice" in f.message and f.fix["replace_key"] == ["data_name"]
+
+
+def test_olv594_datasets_not_installed():
+    entry = {"name": "d", "type": "HuggingfaceContainer", "load_dataset_config": {"data_name": "imdb", "split": "train"},
+             "pre_process_data_config": {"task": "text-classification", "input_cols": ["text"]}}
+    text, findings = env_findings(data(entry), NO_DATASETS)
+    found = find(findings, "OLV594")
+    assert len(found) == 1 and text_at(text, found[0]) == '"HuggingfaceContainer"' and "'datasets' package" in found[0].message
+    with_datasets = Environment(python="/opt/venv/bin/python", distributions={"olive-ai": "0.13.0", "datasets": "5.2.0"})
+    assert not find(env_findings(data(entry), with_datasets)[1], "OLV594")
+    assert not find(env_findings(data(entry, used=False), NO_DATASETS)[1], "OLV594")
+    assert not find(run(data(entry))[1], "OLV594")  # environment checks off
+
+
+def test_olv595_huggingface_metrics_without_evaluate():
+    metric = {"name": "acc", "type": "accuracy", "backend": "huggingface_metrics", "sub_types": [{"name": "accuracy"}], "data_config": "d"}
+    entry = {"name": "d", "type": "HuggingfaceContainer", "load_dataset_config": {"data_name": "imdb"},
+             "pre_process_data_config": {"task": "text-classification", "input_cols": ["text"]}}
+    config = with_evaluator([metric], data_configs=[entry])
+    text, findings = env_findings(config, NO_DATASETS)
+    found = find(findings, "OLV595")
+    assert len(found) == 1 and text_at(text, found[0]) == '"huggingface_metrics"' and "'evaluate' package" in found[0].message
+    with_evaluate = Environment(python="/opt/venv/bin/python", distributions={"olive-ai": "0.13.0", "evaluate": "0.4.6"})
+    assert not find(env_findings(config, with_evaluate)[1], "OLV595")
+
+
+def vision(task=None, sub="exact_match", used=True):
+    pre = {"type": "vision_vqa_pre_process"} if task is None else {"type": "vision_vqa_pre_process", "task": task}
+    entry = {"name": "v", "type": "HuggingfaceContainer", "load_dataset_config": {"data_name": "lmms-lab/textvqa"}, "pre_process_data_config": pre}
+    metric = {"name": "vqa", "type": "accuracy", "sub_types": [{"name": sub}], "data_config": "v"}
+    config = with_evaluator([metric], data_configs=[entry])
+    if not used:
+        del config["evaluator"]
+    return config
+
+
+def test_olv596_vision_metric_task():
+    text, f = only(vision("vision-chart-qa"), "OLV596")
+    assert text_at(text, f) == '"exact_match"' and "'vision-chart-qa' takes relaxed_accuracy" in f.message and f.severity == "error"
+    assert f.fix["replace_value"] == ["relaxed_accuracy"]
+    clean(vision("vision-vqa"), "OLV596")
+    text, f = only(vision("vision-qa"), "OLV596")
+    assert text_at(text, f) == '"v"' and "'vision-qa' is not a vision task type" in f.message
+    assert only(vision("vision-qa", used=False), "OLV596")[1].severity == "warning"
+
+
+def test_olv596_autofilled_model_task():
+    # No task in the pre-process: Olive copies input_model's task (text-generation-with-past by default) into it.
+    text, f = only(vision(), "OLV596")
+    assert "'text-generation-with-past' is not a vision task type" in f.message and "input_model" in f.detail
+    config = vision()
+    config["input_model"]["task"] = "vision-vqa"
+    clean(config, "OLV596")
+
+
 def test_every_new_code_is_tested_here():
     source = Path(__file__).read_text()
     from olive_ls.rules.registry import load_rules
 
-    mine = sorted(c for c in load_rules() if "OLV520" <= c <= "OLV589")
+    families = ("runtime_engine", "runtime_evaluation", "runtime_systems", "runtime_model", "runtime_data")
+    mine = sorted(c for c, r in load_rules().items() if "OLV520" <= c <= "OLV599" and r.family in families)
     assert mine and all(c.lower() in source for c in mine), [c for c in mine if c.lower() not in source]

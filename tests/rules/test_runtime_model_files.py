@@ -1,4 +1,4 @@
-"""OLV570-OLV580: what the input model's own files (config.json, transformer/config.json) decide at run time.
+"""OLV570-OLV580 (and ModelBuilder/MobiusBuilder's OLV590-OLV591): what the input model's own files (config.json, transformer/config.json) decide at run time.
 
 Each case: a model folder with a config.json beside the config, the finding on the value at fault with what Olive
 will do, and the corrected folder or config with no finding of that code. The rules read files, so they run with
@@ -227,9 +227,30 @@ def test_olv578_detected_flux_with_fp16(tmp_path):
     none_of(tmp_path, _sdlora(tmp_path), "OLV578")
 
 
+# --- genai's genai_config.json search keys, MobiusBuilder's EP (OLV590, OLV591: runtime_model_builder) ----------
+
+
+def test_olv590_genai_search_key(tmp_path):
+    passes = {"b": {"type": "ModelBuilder", "precision": "int4", "search": {"max_len": 32, "top_k": 5}}}
+    text, f = only(tmp_path, workflow(passes), "OLV590", )
+    assert text_at(text, f) == '"max_len"' and "no search key 'max_len'" in f.message and f.severity == "warning"
+    assert f.fix["replace_key"][0] == "max_length" and "Unknown value" in f.detail
+    passes["b"]["search"] = {"max_length": 32, "top_k": 5, "random_seed": 1}
+    none_of(tmp_path, workflow(passes), "OLV590", env_checks=False)
+
+
+def test_olv591_mobius_default_ep(tmp_path):
+    config = workflow({"m": {"type": "MobiusBuilder"}})
+    config["systems"]["local"]["accelerators"] = [{"device": "gpu", "execution_providers": ["TensorrtExecutionProvider"]}]
+    text, f = only(tmp_path, config, "OLV591")
+    assert text_at(text, f) == '"MobiusBuilder"' and "TensorrtExecutionProvider has no mobius EP" in f.message
+    config["systems"]["local"]["accelerators"] = [{"device": "gpu", "execution_providers": ["CUDAExecutionProvider"]}]
+    none_of(tmp_path, config, "OLV591", env_checks=False)
+
+
 def test_every_code_of_the_family_is_tested_here():
     source = Path(__file__).read_text()
     from olive_ls.rules.registry import load_rules
 
-    mine = sorted(c for c, r in load_rules().items() if r.family == "runtime_model_files")
+    mine = sorted(c for c, r in load_rules().items() if r.family == "runtime_model_files" or "OLV590" <= c <= "OLV591")
     assert mine and all(c.lower() in source for c in mine), [c for c in mine if c.lower() not in source]

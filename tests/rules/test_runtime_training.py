@@ -241,3 +241,17 @@ def test_audio_pre_process_input_cols():
     only(c, "OLV396", "error")
     c["data_configs"][0]["pre_process_data_config"]["input_cols"] = ["audio"]
     none_of(c, "OLV396")
+
+
+# --- training_args keys transformers does not have (OLV592) ------------------------------------------------------
+
+
+def test_olv592_training_arg_not_a_field():
+    c = config({"l": lora(training_args={"max_steps": 2, "learning_ratee": 0.1, "extra_args": {"bogus_arg": 1}})})
+    text, findings = run(c)
+    found = find(findings, "OLV592")
+    assert sorted(text_at(text, f) for f in found) == ['"bogus_arg"', '"learning_ratee"'], [(f.code, f.text) for f in findings]
+    typo = next(f for f in found if "learning_ratee" in f.message)
+    assert "not a transformers.TrainingArguments field" in typo.message and typo.fix["replace_key"][0] == "learning_rate"
+    assert "train_utils.py:62-72" in typo.detail and typo.severity == "warning"
+    none_of(config({"l": lora(training_args={"max_steps": 2, "learning_rate": 0.1, "extra_args": {"seed": 1}})}), "OLV592")

@@ -1,9 +1,12 @@
-"""What Olive's data configs and data components do with config values at run time (OLV560-OLV569).
+"""What Olive's data configs and data components do with config values at run time (OLV560-OLV569, OLV593-OLV594).
 
-Rows D006-D030 of docs/olive-runtime-checks.md (Part 2) (olive/data/config.py, olive/data/component/**, the data
+Rows D006-D030, L007 and L008 of docs/olive-runtime-checks.md (Part 2) (olive/data/config.py, olive/data/component/**, the data
 autofill in olive/workflows/run/config.py:215-260, olive-ai 0.13.0). A data config is only built when something
 uses it: what fails only when its data is loaded is an error for a data config that is referred to by name, a
 warning for one that nothing uses.
+
+huggingface_dataset hands its extra keys to `datasets.load_dataset`; `datasets` is not installed beside Olive
+here, so what load_dataset and its packaged builders accept is the table below, read from datasets 5.2.0.
 """
 
 from __future__ import annotations
@@ -32,6 +35,53 @@ COMPONENT_KEYS = {
     "dataloader_config": "dataloader",
 }
 RANDOM_STRATEGIES = ("line-by-line-random", "join-random")
+
+# datasets 5.2.0, datasets/load.py load_dataset: its keyword parameters (the rest, config_kwargs, go to the builder).
+DATASETS_VERSION = "5.2.0"
+LOAD_DATASET_PARAMS = frozenset({
+    "path", "name", "data_dir", "data_files", "split", "cache_dir", "features", "download_config", "download_mode",
+    "verification_mode", "keep_in_memory", "save_infos", "revision", "token", "streaming", "num_proc", "storage_options",
+    # popped by load_dataset with a warning since datasets 4 (load.py:1640-1646)
+    "trust_remote_code",
+})
+# Olive passes these itself (load_dataset.py:40): in **kwargs they are given twice.
+LOAD_DATASET_GIVEN = ("path", "name")
+# datasets 5.2.0: datasets/builder.py BuilderConfig's fields, and each packaged builder's own config fields
+# (datasets/packaged_modules/<module>/<module>.py). A hub dataset gets the builder its files call for.
+BUILDER_CONFIG_FIELDS = frozenset({"data_dir", "data_files", "description", "name", "version"})
+PACKAGED_BUILDER_FIELDS: dict[str, tuple[str, ...]] = {
+    "arrow": ("features",),
+    "audiofolder": ("decode_num_threads", "drop_labels", "drop_metadata", "features", "filters", "metadata_filenames"),
+    "conll": ("column_names", "comment_prefix", "delimiter", "encoding", "encoding_errors", "features", "skip_docstart"),
+    "csv": ("chunksize", "column_names", "comment", "converters", "date_format", "decimal", "delimiter", "dialect", "doublequote",
+            "encoding", "encoding_errors", "engine", "error_bad_lines", "escapechar", "false_values", "features", "float_precision",
+            "header", "index_col", "keep_default_na", "lineterminator", "mangle_dupe_cols", "memory_map", "na_filter", "na_values",
+            "names", "nrows", "on_bad_lines", "prefix", "quotechar", "quoting", "sep", "skip_blank_lines", "skipfooter",
+            "skipinitialspace", "skiprows", "thousands", "true_values", "usecols", "verbose", "warn_bad_lines"),
+    "fasta": ("batch_size", "columns", "features", "max_batch_bytes"),
+    "fastq": ("batch_size", "columns", "features", "max_batch_bytes"),
+    "genbank": ("batch_size", "columns", "features", "max_batch_bytes"),
+    "harbor": ("features", "include_files", "strip_canary"),
+    "hdf5": ("batch_size", "features"),
+    "iceberg": ("batch_size", "catalog", "columns", "features", "filters", "snapshot_id", "table"),
+    "imagefolder": ("decode_num_threads", "drop_labels", "drop_metadata", "features", "filters", "metadata_filenames"),
+    "json": ("block_size", "chunksize", "encoding", "encoding_errors", "features", "field", "newlines_in_values", "on_mixed_types",
+             "parse_agent_traces", "use_threads"),
+    "lance": ("batch_size", "columns", "features", "token"),
+    "meshfolder": ("decode_num_threads", "drop_labels", "drop_metadata", "features", "filters", "metadata_filenames"),
+    "mmcif": ("decode_num_threads", "drop_labels", "drop_metadata", "features", "filters", "metadata_filenames"),
+    "niftifolder": ("decode_num_threads", "drop_labels", "drop_metadata", "features", "filters", "metadata_filenames"),
+    "pandas": ("features",),
+    "parquet": ("batch_size", "columns", "features", "filters", "fragment_scan_options", "on_bad_files"),
+    "pdb": ("decode_num_threads", "drop_labels", "drop_metadata", "features", "filters", "metadata_filenames"),
+    "pdffolder": ("decode_num_threads", "drop_labels", "drop_metadata", "features", "filters", "metadata_filenames"),
+    "text": ("chunksize", "encoding", "encoding_errors", "features", "keep_linebreaks", "sample_by"),
+    "tsfile": ("columns", "end_time", "features", "input_batch_size", "on_bad_files", "output_batch_size", "start_time", "table_name",
+               "timestamp_tz", "timestamp_unit"),
+    "videofolder": ("decode_num_threads", "drop_labels", "drop_metadata", "features", "filters", "metadata_filenames"),
+    "vortex": ("batch_size", "columns", "features", "filters", "on_bad_files"),
+    "xml": ("encoding", "encoding_errors", "features"),
+}
 
 
 @dataclass
@@ -468,3 +518,82 @@ def shared_kv_without_fp16(ctx: RuleContext):
 
 def _node(prop: Property | None) -> Node | None:
     return prop.value if prop is not None else None
+
+
+def _load_dataset_accepts(data_name) -> tuple[frozenset[str], str]:
+    """The keys load_dataset takes for this data_name, and which builder that assumes."""
+    builder = PACKAGED_BUILDER_FIELDS.get(data_name) if isinstance(data_name, str) else None
+    if builder is not None:
+        return LOAD_DATASET_PARAMS | BUILDER_CONFIG_FIELDS | set(builder), f"the '{data_name}' builder"
+    every = {field for fields in PACKAGED_BUILDER_FIELDS.values() for field in fields}
+    return LOAD_DATASET_PARAMS | BUILDER_CONFIG_FIELDS | every, "any of its packaged builders"
+
+
+@rule("OLV593", "load-dataset-unknown-kwarg", "A huggingface_dataset key that datasets.load_dataset and its builder do not take.", WARNING)
+def load_dataset_unknown_kwarg(ctx: RuleContext):
+    """huggingface_dataset passes every key it does not declare to `datasets.load_dataset(path=data_name, name=subset,
+    ..., **kwargs)` (load_dataset.py:40), which hands the ones it does not take to the builder's config: an unknown one
+    raises TypeError `...Config.__init__() got an unexpected keyword argument` (or ValueError `BuilderConfig ...
+    doesn't have a '<key>' key.`, datasets/builder.py:570), and 'path' or 'name' are given twice. A warning: the
+    datasets that runs Olive may differ from the 5.2.0 these lists come from."""
+    behaviour = component_behaviour(ctx.model)
+    if behaviour is None:
+        return
+    for entry in entries(ctx, behaviour):
+        part = entry.part("load_dataset")
+        component = behaviour.component("load_dataset", part.type)
+        if entry.has_user_script or part.node is None or part.type != "huggingface_dataset" or component is None:
+            continue
+        data_name = _value(part.params, "data_name", None)
+        accepted, builder = _load_dataset_accepts(data_name)
+        for key, prop in part.params.items():
+            if key in component.params or component.accepts(key) and key not in LOAD_DATASET_GIVEN:
+                continue
+            if key in LOAD_DATASET_GIVEN:
+                yield Finding.at(
+                    prop,
+                    f"Olive will fail loading this dataset: load_dataset gets '{key}' twice.",
+                    detail=f"load_dataset.py:40 already passes {key}= (from {'data_name' if key == 'path' else 'subset'}); TypeError: got multiple values for keyword argument '{key}'."
+                    + _unused_note(entry),
+                    fix={"title": "Rename to", "replace_key": ["data_name" if key == "path" else "subset"]},
+                )
+                continue
+            if key in accepted:
+                continue
+            hint, suggestions = did_you_mean(key, sorted(set(component.params) | accepted))
+            yield Finding.at(
+                prop,
+                f"datasets.load_dataset will reject '{key}': neither it nor {builder} takes it.{hint}",
+                detail=(
+                    f"huggingface_dataset passes '{key}' on to datasets.load_dataset (load_dataset.py:40), whose builder config "
+                    f"raises TypeError: got an unexpected keyword argument '{key}' (datasets {DATASETS_VERSION})." + _unused_note(entry)
+                ),
+                fix={"title": "Rename to", "replace_key": suggestions} if suggestions else {"title": f"Remove '{key}'", "delete_property": True},
+            )
+
+
+@rule(
+    "OLV594",
+    "datasets-not-installed",
+    "A data config loads a Hugging Face dataset, and the 'datasets' package is not installed.",
+    WARNING,
+    needs_environment=True,
+)
+def datasets_not_installed(ctx: RuleContext):
+    """huggingface_dataset (HuggingfaceContainer's default load_dataset) imports `datasets` when the data is loaded
+    (load_dataset.py:33-37): without it Olive fails with ModuleNotFoundError: No module named 'datasets'. olive-ai
+    does not depend on it. Only data configs that something uses are reported."""
+    env = ctx.environment
+    behaviour = component_behaviour(ctx.model)
+    if env is None or getattr(env, "error", None) or env.has("datasets") or behaviour is None:
+        return
+    for entry in entries(ctx, behaviour):
+        part = entry.part("load_dataset")
+        if not entry.used or entry.has_user_script or part.type != "huggingface_dataset":
+            continue
+        node = part.node.get("type") if part.node is not None and part.node.get("type") is not None else entry.type_node or entry.node
+        yield Finding.at(
+            node,
+            "Olive will fail loading this data: the 'datasets' package is not installed (pip install datasets).",
+            detail=f"{part.type} imports datasets (load_dataset.py:33-37): ModuleNotFoundError: No module named 'datasets' in {env.python}.",
+        )

@@ -1,6 +1,6 @@
-"""What Olive's evaluators and metrics do with config values (OLV530-OLV539).
+"""What Olive's evaluators and metrics do with config values (OLV530-OLV539, OLV595-OLV596).
 
-Rows E004-E021 of docs/olive-runtime-checks.md (Part 2) (olive/evaluator/olive_evaluator.py, metric.py,
+Rows E004-E022 of docs/olive-runtime-checks.md (Part 2) (olive/evaluator/olive_evaluator.py, metric.py,
 metric_config.py in olive-ai 0.13.0). Every evaluator config is checked, used or not: RunConfig validates them all.
 """
 
@@ -377,3 +377,109 @@ def mixed_accuracy_sub_types(ctx: RuleContext):
                         f"in one metric ({', '.join(inside)} vs {name}). Put them in two metrics.",
                     )
                 break
+
+
+@rule(
+    "OLV595",
+    "huggingface-metrics-without-evaluate",
+    "A metric with backend huggingface_metrics while the 'evaluate' package is not installed.",
+    WARNING,
+    needs_environment=True,
+)
+def huggingface_metrics_without_evaluate(ctx: RuleContext):
+    """Metric.validate_backend builds the backend while the config is validated (metric.py:158-167), and
+    HuggingfaceMetrics' constructor raises ImportError `Please install the huggingface/evaluate package to use
+    huggingface metrics.` without `evaluate` (metric_backend.py:58-64): `olive run` fails before any pass. (Whether
+    evaluate.load finds the metric on the hub cannot be known here.)"""
+    env = ctx.environment
+    if env is None or getattr(env, "error", None) or env.has("evaluate"):
+        return
+    for _, evaluator in evaluator_nodes(ctx):
+        for metric in metrics(evaluator):
+            backend = metric.get("backend")
+            if string(backend) != "huggingface_metrics" or string(metric.get("type")) == "custom":
+                continue
+            yield Finding.at(
+                backend,
+                "Olive will fail validating this metric: the 'evaluate' package is not installed (pip install evaluate).",
+                detail="metric.py:158-167 creates the huggingface_metrics backend while it validates the config, and "
+                f"metric_backend.py:58-64 raises ImportError `Please install the huggingface/evaluate package to use huggingface metrics.` ({env.python}).",
+            )
+
+
+def _evaluated(ctx: RuleContext) -> set[int]:
+    """ids of the evaluator nodes Olive evaluates with: the engine's and the passes', inline or by name."""
+    used = set()
+    for path, node in evaluator_nodes(ctx):
+        if not path.startswith("evaluators."):
+            used.add(id(node))
+    refs = [ctx.view.engine_params.get("evaluator")] + [e.node.prop("evaluator") for e in ctx.view.passes if e.node.is_object]
+    for prop in refs:
+        name = string(prop.value) if prop is not None and prop.value is not None else None
+        entry = ctx.view.evaluators.get(name) if name else None
+        if entry is not None:
+            used.add(id(entry.node))
+    return used
+
+
+def _vision_task(ctx: RuleContext, data_name: str | None) -> tuple[str | None, str]:
+    """The task Olive reads from the metric's data config (pre_process_data_config.params.task, after the run
+    config's autofill), and where it comes from."""
+    from olive_ls.rules.runtime_data import _model_task, entries as data_entries
+
+    behaviour = component_behaviour(ctx.model)
+    entry = next((e for e in data_entries(ctx, behaviour) if e.name == data_name), None) if data_name else None
+    if entry is None:
+        return None, ""
+    pre = entry.part("pre_process_data")
+    task = pre.params.get("task")
+    if task is not None and string(task.value):
+        return task.value.value, f"its pre_process_data_config task '{task.value.value}'"
+    model = ctx.view.input_model
+    if entry.exact and entry.container == "HuggingfaceContainer" and model is not None and (model.type_name or "").lower() in ("hfmodel", "onnxmodel"):
+        task = _model_task(ctx)
+        return task, f"the task '{task}' Olive copies into its pre_process_data_config from input_model (workflows/run/config.py:246-253)"
+    return None, ""
+
+
+@rule("OLV596", "vision-metric-task", "Vision accuracy sub-types on a data config whose task is not the vision task they belong to.", ERROR)
+def vision_metric_task(ctx: RuleContext):
+    """_validate_vision_task_metric (olive_evaluator.py:116-155) reads the data config's pre_process task and raises
+    ValueError `Unknown vision task type ...` outside vision-vqa/vision-chart-qa/vision-ocr, or `Metric sub-type X is
+    not compatible with task type Y` (exact_match: vqa, relaxed_accuracy: chart-qa, word_sort_ratio: ocr) when the
+    metric is evaluated. A HuggingfaceContainer gets input_model's task when its pre-process has none. An error for
+    an evaluator Olive uses, a warning for one nothing refers to."""
+    behaviour = component_behaviour(ctx.model)
+    if behaviour is None or not behaviour.vision_task_metrics:
+        return
+    used = _evaluated(ctx)
+    for _, evaluator in evaluator_nodes(ctx):
+        for metric in metrics(evaluator):
+            subs = [(string(s.get("name")), s) for s in objects(metric.get("sub_types"))]
+            if string(metric.get("type")) != "accuracy" or not subs or not all(n in behaviour.vision_accuracy_sub_types for n, _ in subs):
+                continue
+            data = metric.get("data_config")
+            task, where = _vision_task(ctx, string(data))
+            if task is None:
+                continue
+            severity = ERROR if id(evaluator) in used else WARNING
+            allowed = behaviour.vision_task_metrics.get(task)
+            if allowed is None:
+                yield Finding.at(
+                    data,
+                    f"Olive will fail evaluating this vision metric: '{task}' is not a vision task type.",
+                    severity=severity,
+                    detail=f"The data config has {where}; olive_evaluator.py:142-146 raises ValueError `Unknown vision task type "
+                    f"'{task}'. Supported task types: {sorted(behaviour.vision_task_metrics)}.`",
+                )
+                continue
+            for name, sub in subs:
+                if name not in allowed:
+                    yield Finding.at(
+                        sub.get("name"),
+                        f"Olive will fail evaluating '{name}': the data config's task '{task}' takes {', '.join(sorted(allowed))}.",
+                        severity=severity,
+                        detail=f"The data config has {where}; olive_evaluator.py:148-153 raises ValueError `Metric sub-type '{name}' "
+                        f"is not compatible with task type '{task}'.`",
+                        fix={"title": "Replace with", "replace_value": sorted(allowed)},
+                    )

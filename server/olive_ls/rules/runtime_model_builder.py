@@ -1,16 +1,18 @@
-"""ModelBuilder at run time (OLV320-OLV329): what onnxruntime-genai's builder does with the values Olive hands it.
+"""ModelBuilder at run time (OLV320-OLV329, OLV590-OLV591): what onnxruntime-genai's builder does with the values
+Olive hands it, what genai does with the search section it writes, and MobiusBuilder's EP.
 
 Olive's ModelBuilder (olive/passes/onnx/model_builder.py) calls genai's `create_model` directly: every non-null
 pass parameter except precision/metadata_only/search/extra_options becomes an extra option, then `extra_options`
 overrides them, and none of it goes through genai's `parse_extra_options`/`check_extra_options` (the CLI's string
 parsing and consistency checks). The genai facts (precisions, boolean keys, int4 algorithms, the keys it reads)
-come from pass-behaviour.json, generated from the installed onnxruntime-genai. Rows P012-P025, P027 of
-docs/olive-runtime-checks.md.
+come from pass-behaviour.json, generated from the installed onnxruntime-genai; genai's search keys and mobius's EP
+map from component-behaviour.json. Rows P012-P025, P027, P035 and P119 of docs/olive-runtime-checks.md.
 """
 
 from __future__ import annotations
 
 from olive_ls.document.nodes import Property
+from olive_ls.model.component_behaviour import component_behaviour
 from olive_ls.model.pass_behaviour import pass_behaviour
 from olive_ls.rules.registry import ERROR, WARNING, Finding, RuleContext, rule
 from olive_ls.rules.runtime_helpers import entries, param, show, target
@@ -322,3 +324,56 @@ def model_builder_test_model_path(ctx: RuleContext):
         detail="ModelBuilder builds the test model from test_model_config and saves it at test_model_path, which must be given.",
         fix={"title": "Add 'test_model_path'", "add_keys": ["test_model_path"], "object_path": path, "values": {"test_model_path": "test_model"}},
     )
+
+
+@rule("OLV590", "model-builder-search-key", "A ModelBuilder search key onnxruntime-genai's genai_config.json parser rejects.", WARNING)
+def model_builder_search_key(ctx: RuleContext):
+    """ModelBuilder merges `search` into genai_config.json's search section unchecked (model_builder.py:319): the
+    model builds, and onnxruntime-genai then refuses to load it, `RuntimeError: ... JSON Error: search: Unknown value
+    "<key>"`. The accepted keys were probed with the installed onnxruntime-genai's own parser."""
+    behaviour = component_behaviour(ctx.model)
+    known = behaviour.genai_search_keys if behaviour is not None else ()
+    if not known:
+        return
+    for entry, canonical in entries(ctx, "ModelBuilder"):
+        prop = entry.params.get("search")
+        if prop is None or prop.value is None or not prop.value.is_object:
+            continue
+        for key_prop in prop.value.properties:
+            if key_prop.key in known:
+                continue
+            hint, suggestions = did_you_mean(key_prop.key, known)
+            yield Finding.at(
+                key_prop,
+                f"onnxruntime-genai will not load the built model: its genai_config.json has no search key '{key_prop.key}'.{hint}",
+                detail=(
+                    f"model_builder.py:319 writes '{key_prop.key}' into genai_config.json's search section as it is, and "
+                    f"onnxruntime-genai {behaviour.genai_version} raises RuntimeError `JSON Error: search: Unknown value "
+                    f"\"{key_prop.key}\"` when it loads the model. Its search keys: {one_of(list(known), limit=30)}."
+                ),
+                fix={"title": "Rename to", "replace_key": suggestions} if suggestions else {"title": f"Remove '{key_prop.key}'", "delete_property": True},
+            )
+
+
+@rule("OLV591", "mobius-builder-default-ep", "MobiusBuilder for an EP mobius has no build for: it builds for mobius's default EP.", WARNING)
+def mobius_builder_default_ep(ctx: RuleContext):
+    """MobiusBuilder maps the target EP with EXECUTION_PROVIDER_TO_MOBIUS_EP (olive/hardware/constants.py:40-51); an
+    EP outside it, or one mapped to 'default' (OpenVINO), builds for mobius's default EP with the warning `execution
+    provider ... is not explicitly supported; falling back to mobius default EP.` (mobius_model_builder.py:112-120)."""
+    behaviour = component_behaviour(ctx.model)
+    mapping = behaviour.mobius_ep_map if behaviour is not None else {}
+    spec = target(ctx) if mapping else None
+    if spec is None or not spec.ep or mapping.get(spec.ep, "default") != "default":
+        return
+    for entry, _canonical in entries(ctx, "MobiusBuilder"):
+        if entry.type_node is None:
+            continue
+        mapped = sorted(ep for ep, name in mapping.items() if name != "default")
+        yield Finding.at(
+            entry.type_node,
+            f"Olive will build MobiusBuilder's model for mobius's default EP: {spec.ep} has no mobius EP.",
+            detail=(
+                "mobius_model_builder.py:112-120 logs `MobiusBuilder: execution provider ... is not explicitly supported; "
+                f"falling back to mobius default EP.` The EPs mobius builds for: {', '.join(mapped)}."
+            ),
+        )

@@ -1,11 +1,10 @@
-"""Fine-tuning and PyTorch passes at run time (OLV380-OLV399): the LoRA family and its training arguments
+"""Fine-tuning and PyTorch passes at run time (OLV380-OLV399, OLV592): the LoRA family and its training arguments
 (olive/passes/pytorch/lora.py, train_utils.py), MergeAdapterWeights, SDLoRA (olive/passes/diffusers/lora.py),
 SparseGPT, SelectiveMixedPrecision, CaptureLayerAnnotations, and the CUDA-only quantizers.
 
-Rows P186, P187, P192, P193, P195, P196, P201, P202, P205, P206, P208, P212, P215-P217, P219, L003 and L004 of
-docs/olive-runtime-checks.md. What needs the model's files (config.json: P184, P191, P209, P211, P218) or a
-package olive-ls cannot consult (P204: transformers.TrainingArguments' fields; E022: the vision task map) is not
-checked here.
+Rows P186, P187, P192, P193, P195, P196, P201, P202, P204, P205, P206, P208, P212, P215-P217, P219, L003 and L004 of
+docs/olive-runtime-checks.md (P204: transformers.TrainingArguments' fields, generated into component-behaviour.json).
+What needs the model's files (config.json: P184, P191, P209, P211, P218) is runtime_model_files.py's.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ from olive_ls.rules.runtime_helpers import (
     show,
 )
 from olive_ls.rules.targets import iter_systems
-from olive_ls.suggest import one_of
+from olive_ls.suggest import did_you_mean, one_of
 
 # Passes that build a peft LoraConfig from `r` (lora.py:516 get_peft_model, diffusers/lora.py:308, 665).
 LORA_CONFIG_PASSES = ("LoRA", "DoRA", "QLoRA", "LoftQ", "SDLoRA")
@@ -195,6 +194,35 @@ def lora_fp16_extra_arg(ctx: RuleContext):
                 "`torch_dtype` instead.` torch_dtype 'float16' trains with fp16 mixed precision (lora.py:278)."
             ),
         )
+
+
+@rule("OLV592", "training-arg-not-a-field", "A training_args key that is not a transformers.TrainingArguments field: Olive drops it.", WARNING)
+def training_arg_not_a_field(ctx: RuleContext):
+    """training_args keys that its class does not declare go to extra_args (NestedConfig), and
+    BaseHFTrainingArguments.validate_extra_args deletes every extra_args key that is not an init field of
+    transformers.TrainingArguments, logging `Extra arg %s is not a field of transformers.TrainingArguments.
+    Ignoring.` (train_utils.py:62-72). The fields are those of the transformers olive-ls was generated with."""
+    behaviour = component_behaviour(ctx.model)
+    if behaviour is None or not behaviour.transformers_training_args_fields:
+        return
+    fields = behaviour.transformers_training_args_fields
+    for entry, canonical in entries(ctx, *sorted(behaviour.training_args_fields)):
+        declared = behaviour.training_args_fields[canonical]
+        _node, keys = _training_args(entry)
+        for key, prop in keys.items():
+            if key in declared or key in fields:
+                continue
+            hint, suggestions = did_you_mean(key, sorted(fields | declared))
+            yield Finding.at(
+                prop,
+                f"Olive will ignore training_args '{key}': it is not a transformers.TrainingArguments field.{hint}",
+                detail=(
+                    f"{canonical}'s training_args hand keys they do not declare to transformers.TrainingArguments, and "
+                    f"train_utils.py:62-72 drops '{key}' with the warning `Extra arg {key} is not a field of "
+                    f"transformers.TrainingArguments. Ignoring.` (fields of transformers {behaviour.raw.get('transformers_version', '')})."
+                ),
+                fix={"title": "Rename to", "replace_key": suggestions} if suggestions else {"title": f"Remove '{key}'", "delete_property": True},
+            )
 
 
 @rule("OLV386", "lora-output-dir-not-empty", "training_args.output_dir exists, is not empty and has no checkpoint: Olive raises.", WARNING)
