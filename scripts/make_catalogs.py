@@ -36,6 +36,7 @@ SCHEMAS = REPO / "schemas"
 sys.path.insert(0, str(SERVER))
 
 from olive_ls.catalog import generate  # noqa: E402  (pure part; importing it does not import Olive)
+from olive_ls.model.versions import write_history_index  # noqa: E402
 
 RELEASES = ["0.9.0", "0.9.1", "0.9.2", "0.9.3", "0.10.0", "0.10.1", "0.11.0", "0.12.0", "0.12.1", "0.13.0"]
 MAIN = "main"
@@ -245,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.keep_staging:
             shutil.copytree(staging, args.keep_staging, dirs_exist_ok=True)
         report = generate.pack_catalogs(staging, args.schemas)
+        report.append(f"wrote {write_history_index(args.schemas)}")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

@@ -145,14 +145,22 @@ def _version_key(version: str) -> tuple:
 def shipped_versions(schemas_dir: Path | None = None) -> list[str]:
     """Olive versions with a catalog.json under the schemas folder, oldest first ("main" last)."""
     root = Path(schemas_dir) if schemas_dir else default_schemas_dir()
-    if not root.is_dir():
+    try:
+        stamp = root.stat().st_mtime_ns  # a version folder added or removed changes the folder's mtime
+    except OSError:
         return []
+    return list(_shipped_versions(str(root), stamp))
+
+
+@functools.lru_cache(maxsize=16)
+def _shipped_versions(root: str, _stamp: int) -> tuple[str, ...]:
+    """Asked for every config of a check run: the folder is listed again only when it changes."""
     versions = []
-    for child in root.iterdir():
+    for child in Path(root).iterdir():
         match = VERSION_DIR.match(child.name)
         if match and (child / CATALOG_FILE).is_file():
             versions.append(match.group(1))
-    return sorted(versions, key=_version_key)
+    return tuple(sorted(versions, key=_version_key))
 
 
 @functools.lru_cache(maxsize=16)

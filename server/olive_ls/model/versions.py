@@ -5,12 +5,14 @@ a pass came (OnnxKQuantQuantization: from 0.13.0), when one went (VitisAIQuantiz
 parameter was added to a pass. The unknown-pass and unknown-parameter rules ask this to name the release a
 config needs, and say which Olive the config is checked as (`checked_as`).
 
-Built on first question from all shipped catalogs (about 0.1 s), once per process and schemas folder.
+Read on first question from schemas/version-history.json (written with the catalogs), or built from all shipped
+catalogs (about 0.1 s) where that file is missing or stale; once per process and schemas folder.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,8 +83,59 @@ def _order(version: str) -> tuple:
     return _version_key(version)
 
 
+# The history of the shipped catalogs, written next to them by `make catalogs` (and --repack): reading it takes a
+# few milliseconds, reading the eleven catalogs ~0.1 s, which a check of one config with an unknown pass would pay.
+HISTORY_FILE = "version-history.json"
+
+
 @functools.lru_cache(maxsize=4)
 def _history(root: Path) -> VersionHistory:
+    versions = shipped_versions(root)
+    stored = _read_index(root / HISTORY_FILE, versions)
+    return stored if stored is not None else history_from_catalogs(root)
+
+
+def _read_index(path: Path, versions: list[str]) -> VersionHistory | None:
+    """The stored history, when it is of exactly these catalogs (else it is stale: the catalogs are read)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("versions") != versions:
+        return None
+    history = VersionHistory(tuple(versions))
+    try:
+        for key, (name, indexes) in data["passes"].items():
+            history._passes[key] = [versions[i] for i in indexes]
+            history._names[key] = name
+        for key, indexes in data["parameters"].items():
+            pass_key, _, parameter = key.partition("/")
+            history._parameters[(pass_key, parameter)] = [versions[i] for i in indexes]
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
+    return history
+
+
+def history_index(history: VersionHistory) -> str:
+    """The stored form of a history: JSON, versions by their index."""
+    position = {version: i for i, version in enumerate(history.versions)}
+    data = {
+        "versions": list(history.versions),
+        "passes": {key: [history._names[key], [position[v] for v in found]] for key, found in sorted(history._passes.items())},
+        "parameters": {f"{key}/{param}": [position[v] for v in found] for (key, param), found in sorted(history._parameters.items())},
+    }
+    return json.dumps(data, separators=(",", ":"), sort_keys=False) + "\n"
+
+
+def write_history_index(root: Path) -> Path:
+    """Write the history of the catalogs in `root` next to them (scripts/make_catalogs.py calls this)."""
+    path = Path(root) / HISTORY_FILE
+    path.write_text(history_index(history_from_catalogs(Path(root))), encoding="utf-8")
+    _history.cache_clear()
+    return path
+
+
+def history_from_catalogs(root: Path) -> VersionHistory:
     versions = shipped_versions(root)
     history = VersionHistory(tuple(versions))
     # Each catalog is read, its pass and parameter names kept, and dropped again: the loader's cache is bypassed, so

@@ -14,9 +14,6 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from jsonschema import Draft202012Validator, validators
-from jsonschema.exceptions import ValidationError, best_match
-
 from olive_ls.document.nodes import Node, Property, node_at_path
 from olive_ls.model.legacy import OLD_PASS_KEYS
 from olive_ls.model.versions import parameter_availability, pass_availability
@@ -86,16 +83,19 @@ def _is_number(_checker, value) -> bool:
     return _as_number(value) is not None
 
 
-_LAX_TYPES = Draft202012Validator.TYPE_CHECKER.redefine_many({"boolean": _is_bool, "integer": _is_integer, "number": _is_number})
+def _lax_validator_class(precisions: frozenset):
+    """jsonschema's Draft 2020-12 with pydantic's lax coercion: imported only when a value is not valid as
+    written (jsonschema costs ~70 ms of import; a config whose values are all valid never needs it)."""
+    from jsonschema import Draft202012Validator, validators
+    from jsonschema.exceptions import ValidationError
 
-
-def _make_lax_enum(case_sensitive_sets: list[frozenset]):
     def lax_enum(validator, enums, instance, schema):
-        if _enum_match(instance, enums, case_sensitive_sets):
+        if _enum_match(instance, enums, [precisions]):
             return
         yield ValidationError(f"{instance!r} is not one of {enums!r}")
 
-    return lax_enum
+    lax_types = Draft202012Validator.TYPE_CHECKER.redefine_many({"boolean": _is_bool, "integer": _is_integer, "number": _is_number})
+    return validators.extend(Draft202012Validator, validators={"enum": lax_enum}, type_checker=lax_types)
 
 
 def _enum_match(instance, enums, case_sensitive_sets) -> bool:
@@ -124,8 +124,11 @@ def _enum_match(instance, enums, case_sensitive_sets) -> bool:
 class PassLookups:
     names: list[str]
     precisions: frozenset[str]
-    validator_class: Any
+    _validator_class: Any = None
     _validators: dict[tuple[str, str], Any] = field(default_factory=dict)
+    # jsonschema-rs, strict: what it accepts the lax validator accepts too (lax only widens types and enums), so a
+    # value it accepts is valid without the pure-Python walk (tests/rules/test_pass_value_fast_path.py).
+    _strict: dict[tuple[str, str], Any] = field(default_factory=dict)
     _suggestions: dict[tuple[str, str], tuple[str, list[str]]] = field(default_factory=dict)
     # (pass, parameter, value) already validated without an error: a document's values repeat (its passes share
     # them, and a keystroke changes one value of thousands), and validating is the slow part of OLV304.
@@ -143,13 +146,21 @@ class PassLookups:
         return hint, list(suggestions)
 
     def validator(self, model, pass_name: str, param: str):
+        """The lax (pydantic-like) validator of a parameter's schema; None when it has none."""
         key = (pass_name, param)
         if key not in self._validators:
-            spec = model.pass_spec(pass_name)
-            param_spec = spec.parameters.get(param) if spec else None
-            schema = param_spec.raw.get("type") if param_spec else None
-            self._validators[key] = self.validator_class(schema) if isinstance(schema, (dict, bool)) else None
+            schema = _param_schema(model, pass_name, param)
+            if isinstance(schema, (dict, bool)) and self._validator_class is None:
+                self._validator_class = _lax_validator_class(self.precisions)
+            self._validators[key] = self._validator_class(schema) if isinstance(schema, (dict, bool)) else None
         return self._validators[key]
+
+    def strict(self, model, pass_name: str, param: str):
+        """jsonschema-rs' validator of the same schema, or None (no schema, jsonschema-rs missing, a schema it refuses)."""
+        key = (pass_name, param)
+        if key not in self._strict:
+            self._strict[key] = _compiled(_param_schema(model, pass_name, param))
+        return self._strict[key]
 
     def errors(self, model, pass_name: str, param: str, value) -> list:
         """The validation errors of a parameter's value; [] when it has no schema."""
@@ -157,13 +168,36 @@ class PassLookups:
         key = (pass_name, param, frozen) if frozen is not None else None
         if key is not None and key in self._valid:
             return []
-        validator = self.validator(model, pass_name, param)
-        errors = list(validator.iter_errors(value)) if validator is not None else []
+        strict = self.strict(model, pass_name, param)
+        if strict is not None and strict.is_valid(value):
+            errors = []
+        else:
+            validator = self.validator(model, pass_name, param)
+            errors = list(validator.iter_errors(value)) if validator is not None else []
         if not errors and key is not None:
             if len(self._valid) > 65536:  # values typed half-way pile up in a long session
                 self._valid.clear()
             self._valid.add(key)
         return errors
+
+
+def _param_schema(model, pass_name: str, param: str):
+    spec = model.pass_spec(pass_name)
+    param_spec = spec.parameters.get(param) if spec else None
+    return param_spec.raw.get("type") if param_spec else None
+
+
+def _compiled(schema):
+    if not isinstance(schema, (dict, bool)):
+        return None
+    try:
+        import jsonschema_rs
+    except ImportError:
+        return None
+    try:
+        return jsonschema_rs.Draft202012Validator(schema)
+    except Exception:  # noqa: BLE001 - a schema it cannot compile: the pure-Python validator decides alone
+        return None
 
 
 def _frozen(value):
@@ -176,8 +210,7 @@ def _frozen(value):
 
 
 def _build_lookups(model) -> PassLookups:
-    lax = validators.extend(Draft202012Validator, validators={"enum": _make_lax_enum([model.precisions])}, type_checker=_LAX_TYPES)
-    return PassLookups(names=list(model.pass_names), precisions=model.precisions, validator_class=lax)
+    return PassLookups(names=list(model.pass_names), precisions=model.precisions)
 
 
 def lookups(model) -> PassLookups:
@@ -377,6 +410,8 @@ def _check_value(ctx, lk: PassLookups, spec: PassSpec, prop: Property, param: Pa
     errors = lk.errors(ctx.model, canonical, prop.key, value)
     if not errors:
         return None
+    from jsonschema.exceptions import best_match  # errors exist: jsonschema is imported already
+
     error = best_match(errors)
     path = list(error.absolute_path)
     where = node_at_path(node, path) if path else node

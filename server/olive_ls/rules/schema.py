@@ -8,12 +8,16 @@ then drops the generic finding (see features/diagnostics.py).
 
 from __future__ import annotations
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
+import json
+import re
+from typing import TYPE_CHECKING
 
 from olive_ls.document.nodes import Node, node_at_path
 from olive_ls.rules.registry import ERROR, Finding, RuleContext, rule
 from olive_ls.suggest import did_you_mean, one_of
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 _JSON_TYPES = {
     dict: "an object",
@@ -37,9 +41,18 @@ class SchemaChecker:
     _PASS_ENTRY = {"type": "object"}
 
     def __init__(self, model):
-        self.root = Draft202012Validator(model.run_config_schema)
-        self.entry = Draft202012Validator(self._PASS_ENTRY)
-        self.fast = _compiled(model.run_config_schema)
+        self.schema = model.run_config_schema
+        self.fast = _compiled(_without_pass_entries(self.schema))
+        self._walkers = None
+
+    def _walk(self):
+        """The pure-Python validators that name each error, built when a config first has one: jsonschema costs
+        ~70 ms of import, which a config jsonschema-rs finds valid never pays."""
+        if self._walkers is None:
+            from jsonschema import Draft202012Validator
+
+            self._walkers = (Draft202012Validator(self.schema), Draft202012Validator(self._PASS_ENTRY))
+        return self._walkers
 
     def errors(self, instance) -> list[tuple[list, ValidationError]]:
         """(path prefix, error) pairs; the error's own path is relative to the prefix."""
@@ -47,15 +60,16 @@ class SchemaChecker:
         if not isinstance(passes, dict):
             if self.fast is not None and self.fast.is_valid(instance):
                 return []
-            return [([], error) for error in self.root.iter_errors(instance)]
+            return [([], error) for error in self._walk()[0].iter_errors(instance)]
         root = {**instance, "passes": {}}
         if self.fast is not None and self.fast.is_valid(root) and all(_entries_are_objects(value) for value in passes.values()):
             return []
-        found = [([], error) for error in self.root.iter_errors(root)]
+        walk_root, walk_entry = self._walk()
+        found = [([], error) for error in walk_root.iter_errors(root)]
         for name, value in passes.items():
             entries = [([name], value)] if not isinstance(value, list) else [([name, i], item) for i, item in enumerate(value)]
             for path, entry in entries:
-                found.extend((["passes", *path], error) for error in self.entry.iter_errors(entry))
+                found.extend((["passes", *path], error) for error in walk_entry.iter_errors(entry))
         return found
 
 
@@ -68,6 +82,31 @@ def _compiled(schema: dict):
     except ImportError:
         return None
     return jsonschema_rs.Draft202012Validator(schema)
+
+
+def _without_pass_entries(schema: dict) -> dict:
+    """The run-config schema with `passes` reduced to what this checker asks of it (an object of pass entries):
+    the full one's per-type branches make jsonschema-rs' compile take ~60 ms, and `errors` never validates pass
+    entries against them (a `passes` that is not an object fails here too and is walked with the full schema)."""
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    if not isinstance(properties, dict) or "passes" not in properties:
+        return schema
+    reduced = {**schema, "properties": {**properties, "passes": {"type": "object"}}}
+    definitions = schema.get("$defs")
+    if isinstance(definitions, dict):
+        # The pass entries' definitions (`pass`, `pass.<Type>`, `param.<Type>.<name>`), now referenced by nothing.
+        kept = {name: value for name, value in definitions.items() if not _is_pass_definition(name)}
+        referenced = set(_REF.findall(json.dumps({**reduced, "$defs": kept})))
+        if not any(_is_pass_definition(name) for name in referenced):
+            reduced["$defs"] = kept
+    return reduced
+
+
+_REF = re.compile(r'"#/\$defs/([^"]+)"')
+
+
+def _is_pass_definition(name: str) -> bool:
+    return name == "pass" or name.startswith(("pass.", "param."))
 
 
 def _entries_are_objects(value) -> bool:
@@ -94,6 +133,8 @@ def _leaf(error: ValidationError) -> ValidationError:
             wrong_type = any(e.validator == "type" and not e.relative_path for e in errors)
             depth = max(len(e.relative_path) for e in errors)
             return (wrong_type, -depth, len(errors))
+
+        from jsonschema.exceptions import best_match  # an error exists: jsonschema is imported already
 
         error = best_match(min(branches.values(), key=distance))
     return error
