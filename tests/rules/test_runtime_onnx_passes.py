@@ -190,3 +190,15 @@ def test_dynamic_lora_r_on_quantized_adapters():
     assert text_at(text, f).startswith('"dynamic_lora_r"') and f.severity == "warning"
     passes["b"]["precision"] = "fp16"
     none_of(config(passes, model=hf), "OLV374")
+
+
+# --- OnnxConversion (L011) --------------------------------------------------------------------------------------
+
+
+def test_torchscript_exporter_opset():
+    text, findings = run(config({"c": {"type": "OnnxConversion", "target_opset": 22}}))
+    f = only(findings, "OLV375")
+    assert text_at(text, f) == "22" and f.severity == "warning" and "20" in f.message
+    assert "use_dynamo_exporter" in f.detail and f.fix["replace_value"] == [20]
+    none_of(config({"c": {"type": "OnnxConversion", "target_opset": 22, "use_dynamo_exporter": True}}), "OLV375")
+    none_of(config({"c": {"type": "OnnxConversion", "target_opset": 20}}), "OLV375")

@@ -1,13 +1,15 @@
 """ONNX passes at run time (OLV360-OLV379): the weight-only quantizers (RTN, KQuant, Bnb4), quantization after
 ExtractAdapters, QNN's min_real_range, the pass order CaptureSplitInfo/ModelBuilder, ExtractAdapters and SplitModel
 need, OnnxIODataTypeConverter's elem types, MobiusBuilder's input, RenameInputDims, PyTorchModel io_config, the passes
-that need a composite model, MatMulNBitsToQDQ without MatMulNBits and dynamic_lora_r on quantized modules.
+that need a composite model, MatMulNBitsToQDQ without MatMulNBits, dynamic_lora_r on quantized modules and
+OnnxConversion's target_opset past the TorchScript exporter's.
 Rows P037, P043, P053, P068, P070, P071, P073, P075, P077, P079, P101, P110, P115, P118, P121, P123, P127, P129, P131,
-P144 of docs/olive-runtime-checks.md.
+P144 and L011 of docs/olive-runtime-checks.md.
 """
 
 from __future__ import annotations
 
+from olive_ls.model.component_behaviour import TORCHSCRIPT_MAX_OPSET
 from olive_ls.rules.passes import _model_flow
 from olive_ls.rules.registry import ERROR, WARNING, Finding, RuleContext, rule
 from olive_ls.rules.runtime_helpers import entries, node_of, param, target
@@ -408,3 +410,29 @@ def dynamic_lora_r_quantized(ctx: RuleContext):
                 detail="extract_adapters.py:296-299 logs `Quantized modules do not support dynamic_lora_r. Ignoring.`",
                 fix={"title": "Remove 'dynamic_lora_r'", "delete_property": True},
             )
+
+
+@rule("OLV375", "torchscript-opset", "OnnxConversion target_opset above 20 with the TorchScript exporter (use_dynamo_exporter false).", WARNING)
+def torchscript_opset(ctx: RuleContext):
+    """Without use_dynamo_exporter, OnnxConversion exports with torch.onnx.export(..., dynamo=False)
+    (conversion.py:393-407), the TorchScript exporter, whose highest opset is 20: a higher target_opset makes torch
+    warn `Exporting to ONNX opset version N is not supported` (torch/onnx/_internal/torchscript_exporter/utils.py:1448,
+    torch 2.13) and export on; an op without a symbolic for that opset fails."""
+    for entry, canonical in entries(ctx, "OnnxConversion"):
+        opset, dynamo = param(ctx, entry, canonical, "target_opset"), param(ctx, entry, canonical, "use_dynamo_exporter")
+        value = _int(opset.value)
+        if not opset.given or not opset.concrete or value is None or value <= TORCHSCRIPT_MAX_OPSET:
+            continue
+        if not dynamo.concrete or dynamo.value is not False:
+            continue
+        yield Finding.at(
+            opset.node,
+            f"Torch will warn opset {value} is not supported: the TorchScript exporter Olive uses stops at {TORCHSCRIPT_MAX_OPSET}.",
+            detail=(
+                f"conversion.py:393-407 calls torch.onnx.export(..., dynamo=False) unless use_dynamo_exporter is true; torch logs "
+                f"`Exporting to ONNX opset version {value} is not supported. ... The highest opset version supported is "
+                f"{TORCHSCRIPT_MAX_OPSET}.` (torchscript_exporter/utils.py:1448) and exports on: ops without an opset-{value} "
+                f"symbolic fail. Set use_dynamo_exporter: true, or target_opset {TORCHSCRIPT_MAX_OPSET}."
+            ),
+            fix={"title": "Replace with", "replace_value": [TORCHSCRIPT_MAX_OPSET]},
+        )
