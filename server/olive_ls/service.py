@@ -8,6 +8,7 @@ version, so a burst of requests after one edit parses once. Diagnostics are `Fin
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -39,7 +40,9 @@ def path_to_uri(path: Path) -> str:
     return Path(path).absolute().as_uri()
 
 
+@functools.lru_cache(maxsize=1024)
 def uri_to_path(uri: str) -> Path | None:
+    """Asked several times per document and request: kept for the URIs in use (a Path is immutable)."""
     parsed = urlparse(uri)
     if parsed.scheme != "file":
         return None
@@ -78,6 +81,9 @@ class OliveLanguageService:
         # the front end (`take_notes`), each said once per service.
         self._notes: list[str] = []
         self._said: set[str] = set()
+        # The docs of recent completion lists sent without them, until the client resolves an item
+        # (features/completion/resolve.py); made at the first such completion.
+        self._completion_docs = None
 
     def configure(self, settings: ServerSettings) -> None:
         """New settings from the client or the command line; what depended on the old ones is dropped."""
@@ -225,14 +231,28 @@ class OliveLanguageService:
         catalog = self.catalog_for(uri)
         return analyse(doc, catalog, file_path=uri_to_path(uri), settings=settings, environment=self.environment(), force_olive=forced)
 
-    def completion(self, uri: str, doc: ParsedDocument, position: types.Position, snippets: bool = True, markdown: bool = True) -> types.CompletionList:
+    def completion(
+        self, uri: str, doc: ParsedDocument, position: types.Position, snippets: bool = True, markdown: bool = True, resolve_docs: bool = False
+    ) -> types.CompletionList:
+        """`resolve_docs`: the client resolves `documentation`, so items carry a key (`data`) instead of their docs,
+        which `completion_doc` writes when the client asks."""
         from lsprotocol import types
 
         from olive_ls.features import completion
 
         if not self.is_olive_config(uri, doc) and doc.root is not None:
             return types.CompletionList(is_incomplete=False, items=[])
-        return completion.complete(doc, self.catalog_for(uri), position, snippets=snippets, markdown=markdown)
+        deferred = None
+        if resolve_docs:
+            if self._completion_docs is None:
+                self._completion_docs = completion.DeferredDocs()
+            deferred = self._completion_docs
+        return completion.complete(doc, self.catalog_for(uri), position, snippets=snippets, markdown=markdown, deferred=deferred)
+
+    def completion_doc(self, data) -> str | None:
+        """The markdown of a completion item sent without its docs, from the item's `data`; None when there is none
+        (an item without docs, or one of a list too old to be kept)."""
+        return self._completion_docs.markdown(data) if self._completion_docs is not None else None
 
     def hover(self, uri: str, doc: ParsedDocument, position: types.Position, markdown: bool = True) -> types.Hover | None:
         from olive_ls.features import hover

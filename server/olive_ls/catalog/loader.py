@@ -127,6 +127,12 @@ def default_schemas_dir() -> Path:
     override = os.environ.get(SCHEMAS_ENV)
     if override:
         return Path(override)
+    return _installed_schemas_dir()
+
+
+@functools.lru_cache(maxsize=1)
+def _installed_schemas_dir() -> Path:
+    """Where this olive_ls's own catalogs are: it does not move while the process runs (asked once per config)."""
     package_dir = Path(__file__).resolve().parents[1]
     repo_schemas = package_dir.parents[1] / "schemas"
     if repo_schemas.is_dir():

@@ -24,16 +24,19 @@ COMMAND_MODULES = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Every subcommand; only `command`'s when it names one (a check run does not import the other nine)."""
     parser = argparse.ArgumentParser(prog="olive-ls", description="Editor tooling for Microsoft Olive workflow configs")
     subparsers = parser.add_subparsers(dest="command", required=True)
-    for module_name in COMMAND_MODULES:
+    wanted = f"olive_ls.cli.{command}"
+    for module_name in COMMAND_MODULES if wanted not in COMMAND_MODULES else (wanted,):
         importlib.import_module(module_name).register(subparsers)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    arguments = sys.argv[1:] if argv is None else argv
+    parser = build_parser(arguments[0] if arguments else None)
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args) or 0)

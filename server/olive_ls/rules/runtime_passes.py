@@ -26,7 +26,7 @@ def graph_surgery_invalid(ctx: RuleContext):
     raises `Surgeon 'x' does not exist`, a missing __init__ parameter raises `Missing parameters for surgery`, and
     a key the surgeon does not take is dropped with `Ignoring extra parameters for surgery`. The surgeons and their
     parameters are read from Olive's Surgeon registry."""
-    surgeons = pass_behaviour(ctx.model).surgeons()
+    surgeons = ctx.model.derived("rules.runtime_passes.surgeons", lambda model: pass_behaviour(model).surgeons())  # once per model
     if not surgeons:
         return
     names = sorted(s.name for s in surgeons.values())
