@@ -8,6 +8,7 @@ no catalog).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from pathlib import Path
@@ -58,6 +59,7 @@ def run_check(args: argparse.Namespace) -> int:
     versions: dict = {}  # path -> VersionChoice, for the configs checked
     configs = 0
     read_problems = bool(missing)
+    frozen = False
     for source in sources:
         uri = path_to_uri(source.path)
         if service.is_excluded(uri):
@@ -82,6 +84,11 @@ def run_check(args: argparse.Namespace) -> int:
             if is_config:
                 versions[str(source.path)] = service.version_for(uri)
             service.forget(uri)
+            if not frozen:
+                # What the first file loaded (the catalog, the model, the rules' tables) lives to the end: moved
+                # out of the collector's way, so that the collections the trees' garbage triggers do not walk it.
+                gc.freeze()
+                frozen = True
         if findings or source.explicit:
             reports.append(report.FileReport(str(source.path), findings))
     for note in service.take_notes():
