@@ -98,7 +98,8 @@ def _build_flow(ctx: RuleContext) -> list:
 
 
 def _kind_before(ctx: RuleContext, entry) -> str | None:
-    return next((kind for e, _c, kind in _flow(ctx) if e is entry), None)
+    kinds = ctx.memo("runtime_vendor_passes.kinds", lambda _ctx: {id(e): kind for e, _c, kind in _flow(_ctx)})
+    return kinds.get(id(entry))
 
 
 def _first_pass(ctx: RuleContext, entry) -> bool:
@@ -247,6 +248,12 @@ def _tensor_configs(ctx: RuleContext, entry, canonical):
                 yield prop.value, where
 
 
+def _unmapped(node: Node, allowed) -> bool:
+    """A scalar value (a list or object would make Olive's own lookup raise TypeError: not judged) not in the table."""
+    value = node.to_python()
+    return isinstance(value, (str, int, float, bool)) and value not in allowed
+
+
 QUARK_MAPPED = (
     ("scale_type", "scale_types", "Float32", "configuration_preparation.py:66-73"),
     ("calibration_method", "calibration_methods", "Percentile", "configuration_preparation.py:75-82"),
@@ -265,7 +272,7 @@ def quark_tensor_value_replaced(ctx: RuleContext):
             for key, table, default, line in QUARK_MAPPED:
                 allowed = behaviour.quark_values(table)
                 value = tensor.get(key)
-                if allowed and value is not None and value.kind != "null" and value.to_python() not in allowed:
+                if allowed and value is not None and value.kind != "null" and _unmapped(value, allowed):
                     yield Finding.at(
                         value, f"Olive will use {key} {default} instead: Quark's {show(value.to_python())} is not one it maps ({where}).",
                         detail=f"{line} logs `The {key.replace('_', ' ')} ... is not supported.` and uses {default}. Olive maps {', '.join(sorted(allowed))} (case-sensitive).",
@@ -348,7 +355,7 @@ def quark_algorithm_ignored(ctx: RuleContext):
                     detail=f"configuration_preparation.py:276-278 logs `Unknown algorithm configuration. Ignoring.` Names: {', '.join(sorted(table))}.",
                     fix={"title": "Add 'name'", "add_keys": ["name"], "object_path": item.path(), "values": {"name": sorted(table)[0]}},
                 )
-            elif name.to_python() not in table:
+            elif _unmapped(name, table):
                 yield Finding.at(
                     name, f"Olive will ignore this algorithm: {show(name.to_python())} is not one Quark's ONNX path maps.",
                     detail=f"configuration_preparation.py:280-282 logs `Unsupported algorithm ... Ignoring.` Names (case-sensitive): {', '.join(sorted(table))}.",
@@ -427,7 +434,7 @@ def _override_findings(overrides: Node, types: frozenset):
             quant = item.get("quant_type") if item.is_object else None
             if not item.is_object:
                 yield Finding.at(item, "Olive will not convert this override: it must be an object.", detail="configuration_preparation.py:339-341 logs `The quant override ... should be a dict.`")
-            elif quant is not None and quant.to_python() not in types:
+            elif quant is not None and _unmapped(quant, types):
                 yield Finding.at(
                     quant, f"Olive will pass quant_type {show(quant.to_python())} to Quark unconverted: it is not one it maps.",
                     detail=f"configuration_preparation.py:343-345 logs `The quant type ... is not supported.` Olive maps {', '.join(sorted(types))}.",
@@ -494,8 +501,8 @@ def _accepted(ctx: RuleContext, entry, canonical) -> tuple[tuple[str, ...], str,
         return ("hf",), "an HfModel", f"{line} raises ValueError `{canonical} requires HfModelHandler as input`"
     if canonical == "QairtGenAIBuilder":
         backend = param(ctx, entry, canonical, "backend")
-        if not backend.concrete:
-            return None
+        if not backend.concrete or backend.value not in ("CPU", "HTP"):
+            return None  # null: neither of the checks at lines 176-180 applies
         if backend.value == "HTP":
             return ("qairt_prepared",), "a QairtPreparedModel", "qairt/gen_ai_builder.py:179-180 raises ValueError `QAIRT HTP GenAIBuilder can only consume QairtPreparedModelHandler`: run QairtPreparation before it"
         return ("hf",), "an HfModel (backend CPU)", "qairt/gen_ai_builder.py:176-177 raises ValueError `QAIRT CPU GenAIBuilder can only consume HfModelHandler`"
