@@ -129,3 +129,20 @@ def test_nvmo_unknown_surgery_type():
     c["passes"]["s"]["surgery_type"] = "replace-gqa"
     none_of(c, "OLV475")
     assert find(run(c)[1], "OLV303") == []
+
+
+def test_inc_data_config_fix_adds_the_reference():
+    from lsprotocol import types
+
+    from olive_ls.catalog import load_catalog
+    from olive_ls.document.parse import parse_document
+    from olive_ls.features.actions import code_actions
+    from olive_ls.lsp.convert import to_diagnostic
+
+    text, findings = run(inc(type="IncStaticQuantization"))
+    diagnostic = to_diagnostic(only(findings, "OLV470"))
+    actions = code_actions(parse_document(text), load_catalog("0.13.0"), "file:///c.json", diagnostic.range, [diagnostic])
+    fixes = [a for a in actions if a.kind == types.CodeActionKind.QuickFix]
+    assert [a.title for a in fixes] == ["Add 'data_config'"]
+    (edit,) = fixes[0].edit.changes["file:///c.json"]
+    assert '"data_config": "calib"' in edit.new_text

@@ -47,7 +47,10 @@ def test_searchable_values_without_search_defaults():
 def test_searchable_values_with_search_defaults_is_searched():
     none_of(config({"type": "OnnxDynamicQuantization", "per_channel": "SEARCHABLE_VALUES"}), "OLV480")
     # Search off: Olive rejects the config (OLV308), not this warning.
-    none_of(config({"type": "OnnxDynamicQuantization", "bits": "SEARCHABLE_VALUES"}, search=None), "OLV480")
+    off = config({"type": "OnnxPeepholeOptimizer"}, search=None)
+    off["passes"]["c"]["target_opset"] = "SEARCHABLE_VALUES"
+    _, findings = run(off)
+    assert only(findings, "OLV308") and not [f for f in findings if f.code == "OLV480"]
 
 
 # --- OLV481 (P004) ---------------------------------------------------------------------------------------------
