@@ -1,8 +1,9 @@
 """textDocument/completion over stdio on the real sample configs, JSON and YAML, as VS Code and Neovim ask for it.
 
 Each test opens a sample (or an edit of one), asks at a position found by a marked needle, and checks the
-labels and what accepting an item does to the document. The server does not offer completionItem/resolve:
-items arrive with their documentation, which is checked here too.
+labels and what accepting an item does to the document. Items arrive with their documentation, or, for a
+client that resolves it (VS Code), get it from completionItem/resolve (test_lsp_completion_resolve.py); it is
+checked here too.
 """
 
 from __future__ import annotations
@@ -75,6 +76,10 @@ async def test_new_pass_parameter_in_the_json_sample(client, tmp_path):
     item = named(result, "exclude_embeds")
     snippets = client.capabilities.text_document.completion.completion_item.snippet_support
     assert item.insert_text_format == (types.InsertTextFormat.Snippet if snippets else types.InsertTextFormat.PlainText)
+    resolve = client.capabilities.text_document.completion.completion_item.resolve_support
+    if resolve and "documentation" in resolve.properties:
+        assert item.documentation is None
+        item = await asyncio.wait_for(client.completion_item_resolve_async(item), TIMEOUT)
     assert item.documentation is not None and "exclude_embeds" in item.documentation.value
     config = json.loads(apply_item(marked, item))
     assert config["passes"]["builder"]["exclude_embeds"] is False

@@ -31,6 +31,7 @@ def initialize(ls: OliveLanguageServer, params: types.InitializeParams) -> None:
     if isinstance(options, dict) and SECTION in options:
         service.configure(settings_from(options[SECTION])[0])
     ls.session = Session(service=service, client=ClientFeatures.from_capabilities(params.capabilities))
+    ls.diagnostic_cache.clear()  # made for the previous client's capabilities, if any
 
 
 def _say_version_notes(ls: OliveLanguageServer) -> None:
@@ -121,6 +122,7 @@ def did_close(ls: OliveLanguageServer, params: types.DidCloseTextDocumentParams)
     if task is not None:
         task.cancel()
     session.service.forget(uri)
+    ls.diagnostic_cache.forget(uri)
     if not session.client.pulls_diagnostics:
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
@@ -133,15 +135,34 @@ async def pull_diagnostics(ls: OliveLanguageServer, params: types.DocumentDiagno
     return types.RelatedFullDocumentDiagnosticReport(items=await ls.diagnostics_in_worker(params.text_document.uri))
 
 
-@server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=['"', ":", " ", "\n"], resolve_provider=False))
+@server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=['"', ":", " ", "\n"], resolve_provider=True))
 def completion(ls: OliveLanguageServer, params: types.CompletionParams) -> types.CompletionList:
     doc = ls.open_document(params.text_document.uri)
     if doc is None:
         return types.CompletionList(is_incomplete=False, items=[])
     client = ls.session.client
     return ls.session.service.completion(
-        params.text_document.uri, doc, params.position, snippets=client.snippets, markdown=client.markdown_completion
+        params.text_document.uri,
+        doc,
+        params.position,
+        snippets=client.snippets,
+        markdown=client.markdown_completion,
+        resolve_docs=client.resolves_completion_docs,
     )
+
+
+@server.feature(types.COMPLETION_ITEM_RESOLVE)
+def completion_resolve(ls: OliveLanguageServer, item: types.CompletionItem) -> types.CompletionItem:
+    # Only items sent without their docs have any to add; any other item (a client that resolves even what
+    # it has) comes back as it came.
+    if ls.session is None or item.documentation is not None:
+        return item
+    from olive_ls.features.completion.items import markup
+
+    doc = ls.session.service.completion_doc(item.data)
+    if doc:
+        item.documentation = markup(doc, ls.session.client.markdown_completion)
+    return item
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)

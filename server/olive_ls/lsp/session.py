@@ -21,6 +21,8 @@ class ClientFeatures:
     snippets: bool = False
     markdown_hover: bool = True
     markdown_completion: bool = True
+    # completionItem/resolve fills in `documentation`: completion replies then carry no docs (issue 11).
+    resolves_completion_docs: bool = False
     link_tooltips: bool = False
     code_lens_refresh: bool = False
     work_done_progress: bool = False
@@ -46,6 +48,9 @@ class ClientFeatures:
             # which every editor in use renders.
             markdown_hover=_renders_markdown(text.hover.content_format if text and text.hover else None),
             markdown_completion=_renders_markdown(completion_item.documentation_format if completion_item else None),
+            resolves_completion_docs=bool(
+                completion_item and completion_item.resolve_support and "documentation" in (completion_item.resolve_support.properties or ())
+            ),
             link_tooltips=bool(text and text.document_link and text.document_link.tooltip_support),
             code_lens_refresh=bool(workspace and workspace.code_lens and workspace.code_lens.refresh_support),
             work_done_progress=bool(window and window.work_done_progress),

@@ -7,7 +7,8 @@ Two halves:
 - the completion items (`items`, `request`): keys with a value snippet (`skeletons`, written as snippets by
   `snippets`), values (`values`: pass types, EPs per device, precisions per pass, enum values, the config's own
   system/evaluator/data config names), JSON and YAML, with text edits that replace exactly the word or string
-  being typed.
+  being typed. The items' docs are written inline, or only on completionItem/resolve for a client that resolves
+  them (`resolve`).
 
 Per-catalog tables (key specs, rendered docs) are built once and cached by catalog path.
 """
@@ -29,6 +30,7 @@ from olive_ls.features.completion.docs import (
 from olive_ls.features.completion.key_specs import MISSING, KeySpec
 from olive_ls.features.completion.places import EVALUATORS, PASSES, SYSTEMS, Place, place_at, place_of
 from olive_ls.features.completion.request import MAX_ITEMS, complete, completion_items
+from olive_ls.features.completion.resolve import DeferredDocs
 from olive_ls.features.completion.tables import Tables, key_spec, keys_at, tables_for
 from olive_ls.features.completion.values import ValueOption, value_options
 
@@ -38,6 +40,7 @@ __all__ = [
     "MISSING",
     "PASSES",
     "SYSTEMS",
+    "DeferredDocs",
     "KeySpec",
     "Place",
     "Tables",

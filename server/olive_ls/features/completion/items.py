@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from lsprotocol import types
@@ -15,6 +16,7 @@ from olive_ls.features.completion.cursor import EMPTY, Cursor
 from olive_ls.document.nodes import PathPart
 from olive_ls.features.completion.docs import key_detail, plain_text, system_type_doc
 from olive_ls.features.completion.key_specs import KeySpec
+from olive_ls.features.completion.resolve import Doc, DocList, written
 from olive_ls.features.completion.places import ACCELERATORS, ARRAY_ITEMS, EP_LIST, EVALUATORS, METRICS, NAMED_PLACES, PASS, PASSES, ROOT, SYSTEMS, Place, keys_of, place_at
 from olive_ls.features.completion.skeletons import object_skeleton, pass_skeleton, value_skeleton
 from olive_ls.features.completion.snippets import UNESCAPE, Arr, Choice, Lit, Obj, Slot, TabStops, json_text, literal, yaml_fields, yaml_item, yaml_scalar, yaml_value
@@ -39,6 +41,8 @@ class CompletionContext:
     view: Any = None
     # The parsed document, for asking the rules about an offered value (value_problems).
     doc: Any = None
+    # Set when the client resolves documentation: items carry a key to their docs instead of the docs.
+    deferred: DocList | None = None
 
 
 def key_completions(ctx: CompletionContext, path: list[PathPart], item_of_new: bool = False) -> list[types.CompletionItem]:
@@ -268,13 +272,13 @@ def _name_skeletons(ctx: CompletionContext, place: Place) -> list[types.Completi
     """Under passes/systems/evaluators the keys are names: offer new entries with a skeleton."""
     tables, cursor = ctx.tables, ctx.cursor
     taken = set(keys_of(place.node))
-    entries: list[tuple[str, str, str, str, Any]] = []  # (label, detail, doc, filter, skeleton)
+    entries: list[tuple[str, str, Doc, str, Any]] = []  # (label, detail, doc, filter, skeleton)
     if place.kind == PASSES:
         for name in tables.model.pass_names:
             summary = tables.model.passes[name].summary
             fields = [("type", Lit(name))] + pass_skeleton(tables, name)
             key = _unique(_snake(name), taken)
-            entries.append((key, f"{name} pass · {summary}", tables.pass_doc(name), f"{key} {name}", Obj(fields)))
+            entries.append((key, f"{name} pass · {summary}", partial(tables.pass_doc, name), f"{key} {name}", Obj(fields)))
     elif place.kind == SYSTEMS:
         defaults = {"LocalSystem": "local_system", "Docker": "docker_system", "PythonEnvironment": "python_system"}
         for name, info in tables.model.system_types.items():
@@ -284,7 +288,7 @@ def _name_skeletons(ctx: CompletionContext, place: Place) -> list[types.Completi
                     fields.append((key_name, Slot("string")))
             fields.append(("accelerators", object_skeleton(tables, ACCELERATORS, place, ctx.view)))
             key = _unique(defaults.get(name, _snake(name)), taken)
-            entries.append((key, f"{name} system", system_type_doc(name, info), f"{key} {name}", Obj(fields)))
+            entries.append((key, f"{name} system", partial(system_type_doc, name, info), f"{key} {name}", Obj(fields)))
     elif place.kind == EVALUATORS:
         key = _unique("common_evaluator", taken)
         entries.append((key, "evaluator with metrics", tables.evaluator["metrics"].doc if "metrics" in tables.evaluator else "", key, Obj([("metrics", object_skeleton(tables, METRICS, place, ctx.view))])))
@@ -331,7 +335,7 @@ def make_item(
     label: str,
     kind: types.CompletionItemKind,
     detail: str,
-    doc: str,
+    doc: Doc,
     text: str,
     stops: TabStops,
     sort: str,
@@ -351,9 +355,12 @@ def make_item(
     if cursor.comma_before is not None and (cursor.language == "json" or cursor.flow):
         at = ctx.index.position_at(cursor.comma_before)
         additional = [types.TextEdit(range=types.Range(start=at, end=at), new_text=",")]
-    documentation = None
-    if doc:
-        documentation = types.MarkupContent(kind=types.MarkupKind.Markdown, value=doc) if ctx.markdown else types.MarkupContent(kind=types.MarkupKind.PlainText, value=plain_text(doc))
+    # The one place documentation is written: inline, or deferred to completionItem/resolve (resolve.py).
+    documentation = data = None
+    if doc and ctx.deferred is not None:
+        data = ctx.deferred.add(doc)
+    elif doc:
+        documentation = markup(written(doc), ctx.markdown)
     return types.CompletionItem(
         label=label,
         kind=kind,
@@ -365,4 +372,14 @@ def make_item(
         insert_text_format=types.InsertTextFormat.Snippet if snippet else types.InsertTextFormat.PlainText,
         insert_text_mode=types.InsertTextMode.AsIs if "\n" in text else None,
         additional_text_edits=additional,
+        data=data,
     )
+
+
+def markup(doc: str, markdown: bool) -> types.MarkupContent | None:
+    """Documentation as the client renders it; for an item's inline docs and for completionItem/resolve."""
+    if not doc:
+        return None
+    if markdown:
+        return types.MarkupContent(kind=types.MarkupKind.Markdown, value=doc)
+    return types.MarkupContent(kind=types.MarkupKind.PlainText, value=plain_text(doc))

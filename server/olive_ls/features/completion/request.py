@@ -7,23 +7,26 @@ from lsprotocol import types
 from olive_ls.features.completion.cursor import EMPTY, ITEM, KEY, NONE, VALUE, Cursor, cursor_at
 from olive_ls.features.completion.items import CompletionContext, array_item_completions, document_skeleton, key_completions, value_completions
 from olive_ls.features.completion.places import place_at
+from olive_ls.features.completion.resolve import DeferredDocs, DocList
 from olive_ls.features.completion.tables import Tables, key_spec, tables_for
 
 MAX_ITEMS = 250
 
 
-def complete(doc, catalog, position: types.Position, *, snippets: bool = True, markdown: bool = True) -> types.CompletionList:
+def complete(doc, catalog, position: types.Position, *, snippets: bool = True, markdown: bool = True, deferred: DeferredDocs | None = None) -> types.CompletionList:
+    """`deferred`: where to keep the items' docs when the client resolves them (resolve.py); None sends them inline."""
     tables = tables_for(catalog)
     cursor = cursor_at(doc, position)
-    items = completion_items(doc, tables, cursor, snippets=snippets, markdown=markdown)
+    docs = deferred.new_list() if deferred is not None and cursor.kind != NONE else None
+    items = completion_items(doc, tables, cursor, snippets=snippets, markdown=markdown, deferred=docs)
     incomplete = len(items) > MAX_ITEMS
     return types.CompletionList(is_incomplete=incomplete, items=items[:MAX_ITEMS])
 
 
-def completion_items(doc, tables: Tables, cursor: Cursor, *, snippets: bool = True, markdown: bool = True) -> list[types.CompletionItem]:
+def completion_items(doc, tables: Tables, cursor: Cursor, *, snippets: bool = True, markdown: bool = True, deferred: DocList | None = None) -> list[types.CompletionItem]:
     if cursor.kind == NONE:
         return []
-    ctx = CompletionContext(cursor, tables, snippets, markdown, indent_unit(doc) if cursor.language == "yaml" else 2, doc.index, doc=doc)
+    ctx = CompletionContext(cursor, tables, snippets, markdown, indent_unit(doc) if cursor.language == "yaml" else 2, doc.index, doc=doc, deferred=deferred)
     root = cursor.root
     if root is not None and root.is_object:
         from olive_ls.model.view import build_view

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from lsprotocol import types
@@ -23,6 +24,7 @@ from olive_ls.features.completion.docs import (
 )
 from olive_ls.model.framework_keys import TASKS
 from olive_ls.features.completion.key_specs import KeySpec
+from olive_ls.features.completion.resolve import Doc
 from olive_ls.features.completion.places import ACCELERATOR, DATA_COMPONENT_KEYS, SUB_TYPE, Place, str_of
 from olive_ls.features.completion.tables import Tables
 from olive_ls.model.olive import metric_sub_types
@@ -34,7 +36,8 @@ NAME_KINDS = {"system_ref": SYSTEM, "evaluator_ref": EVALUATOR, "data_config_ref
 class ValueOption:
     value: Any
     detail: str = ""
-    doc: str = ""
+    # Written only when shown (resolve.py): a partial of the docs function, or "".
+    doc: Doc = ""
     kind: types.CompletionItemKind = types.CompletionItemKind.Value
     label: str | None = None
 
@@ -52,17 +55,17 @@ def value_options(tables: Tables, place: Place, spec: KeySpec, view=None, for_it
     enum_kind = types.CompletionItemKind.EnumMember
     if provider == "pass_type":
         return [
-            ValueOption(name, model.passes[name].summary, tables.pass_doc(name), types.CompletionItemKind.Class)
+            ValueOption(name, model.passes[name].summary, partial(tables.pass_doc, name), types.CompletionItemKind.Class)
             for name in model.pass_names
         ]
     if provider == "model_type":
-        return [ValueOption(name, (info.info.get("handler") or "model handler"), model_type_doc(name, info), types.CompletionItemKind.Class) for name, info in model.model_types.items()]
+        return [ValueOption(name, (info.info.get("handler") or "model handler"), partial(model_type_doc, name, info), types.CompletionItemKind.Class) for name, info in model.model_types.items()]
     if provider == "system_type":
-        return [ValueOption(name, "system", system_type_doc(name, info), types.CompletionItemKind.Class) for name, info in model.system_types.items()]
+        return [ValueOption(name, "system", partial(system_type_doc, name, info), types.CompletionItemKind.Class) for name, info in model.system_types.items()]
     if provider == "evaluator_type":
         return [ValueOption(name, "evaluator type", "", enum_kind) for name in model.evaluator_types]
     if provider == "metric_type":
-        return [ValueOption(name, "metric type", metric_type_doc(name, subs), enum_kind) for name, subs in metric_sub_types(model).items()]
+        return [ValueOption(name, "metric type", partial(metric_type_doc, name, subs), enum_kind) for name, subs in metric_sub_types(model).items()]
     if provider == "metric_sub_type":
         metric = place.up(2) if place.kind == SUB_TYPE else None
         metric_type = (str_of(metric, "type") or "").lower()
@@ -74,16 +77,16 @@ def value_options(tables: Tables, place: Place, spec: KeySpec, view=None, for_it
     if provider == "metric_backend":
         return [ValueOption(name, "metric backend", "", enum_kind) for name in model.value_set("metric_backends")]
     if provider == "device":
-        return [ValueOption(name, "device", device_doc(tables, name), enum_kind) for name in model.devices]
+        return [ValueOption(name, "device", partial(device_doc, tables, name), enum_kind) for name in model.devices]
     if provider == "ep":
         accelerator = place.node if place.kind == ACCELERATOR else None
         device = (str_of(accelerator, "device") or "").lower()
         providers = model.providers_for(device) or model.providers
-        return [ValueOption(name, f"execution provider · {provider_package(model, name)}", ep_doc(tables, name), enum_kind) for name in providers]
+        return [ValueOption(name, f"execution provider · {provider_package(model, name)}", partial(ep_doc, tables, name), enum_kind) for name in providers]
     if provider in ("system_ref", "evaluator_ref", "data_config_ref"):
         return _name_options(provider, view)
     if provider == "sampler":
-        return [ValueOption(name, "sampler", sampler_doc(name, info), enum_kind) for name, info in model.samplers.items()]
+        return [ValueOption(name, "sampler", partial(sampler_doc, name, info), enum_kind) for name, info in model.samplers.items()]
     if provider == "execution_order":
         return [ValueOption(name, "execution order", "", enum_kind) for name in model.value_set("execution_orders")]
     if provider == "data_container":
@@ -114,11 +117,11 @@ def _name_options(provider: str, view) -> list[ValueOption]:
         entry, node = d.entry, getattr(d.entry, "node", None)
         if d.kind == SYSTEM:
             type_name = getattr(entry, "type_name", None)
-            options.append(ValueOption(d.name, f"system · {type_name or '?'}", system_ref_doc(entry) if entry is not None else "", ref))
+            options.append(ValueOption(d.name, f"system · {type_name or '?'}", partial(system_ref_doc, entry) if entry is not None else "", ref))
         elif d.kind == EVALUATOR:
-            options.append(ValueOption(d.name, "evaluator", evaluator_ref_doc(node, d.name), ref))
+            options.append(ValueOption(d.name, "evaluator", partial(evaluator_ref_doc, node, d.name), ref))
         else:
-            options.append(ValueOption(d.name, f"data config · {str_of(node, 'type') or 'DataContainer'}", data_config_ref_doc(node, d.name), ref))
+            options.append(ValueOption(d.name, f"data config · {str_of(node, 'type') or 'DataContainer'}", partial(data_config_ref_doc, node, d.name), ref))
     return options
 
 
