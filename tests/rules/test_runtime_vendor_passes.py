@@ -299,3 +299,19 @@ def test_samples_have_no_vendor_findings():
     for path in sorted((REPO / "samples").glob("**/*.json")):
         findings = check(path.read_text(encoding="utf-8"), path=path)
         assert [f.code for f in findings if "OLV450" <= f.code <= "OLV469"] == [], path
+
+
+def test_quark_torch_model_type(tmp_path):
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "config.json").write_text(json.dumps({"model_type": "bert"}), encoding="utf-8")
+    path = tmp_path / "olive.json"
+    c = config({"q": {"type": "QuarkQuantization"}}, model={"type": "HfModel", "model_path": "model"})
+    text = json.dumps(c, indent=2)
+    f = only(check(text, path=path, env_checks=True), "OLV469")
+    assert text_at(text, f) == '"QuarkQuantization"' and f.severity == "warning" and "'bert'" in f.message
+    (tmp_path / "model" / "config.json").write_text(json.dumps({"model_type": "qwen2"}), encoding="utf-8")
+    assert find(check(text, path=path, env_checks=True), "OLV469") == []
+    # After a conversion Quark-ONNX runs, which has no templates.
+    (tmp_path / "model" / "config.json").write_text(json.dumps({"model_type": "bert"}), encoding="utf-8")
+    c["passes"] = {"c": {"type": "OnnxConversion"}, "q": {"type": "QuarkQuantization"}}
+    assert find(check(json.dumps(c, indent=2), path=path, env_checks=True), "OLV469") == []

@@ -27,6 +27,16 @@ QUARK_DATA_TYPES = frozenset({
 QUARK_TENSOR_KEYS = frozenset({"symmetric", "scale_type", "calibration_method", "quant_granularity", "data_type"})
 QUARK_LAYER_KEYS_READ = frozenset({"input_tensors", "weight", "bias", "output_tensors"})
 QUARK_SOURCE = "amd-quark 0.13 (quark/onnx/quantization/config)"
+# amd-quark 0.13, quark/torch/quantization/config/template.py `DEFAULT_TEMPLATES`: the model types LLMTemplate has
+# built in (0.11's and 0.12.post1's lists are subsets of it).
+QUARK_TORCH_MODEL_TYPES = frozenset({
+    "chatglm", "cohere", "dbrx", "deepseek", "deepseek_v2", "deepseek_v3", "deepseek_v32", "deepseek_v4", "deepseek_vl_v2",
+    "gemma2", "gemma3", "gemma3_text", "gemma4", "gemma4_unified", "glm4_moe", "glm4_moe_lite", "glm5_next", "glm_moe_dsa",
+    "gpt_oss", "gptj", "granitemoehybrid", "grok-1", "hunyuan_v1_dense", "instella", "kimi_k2", "kimi_k25", "kimi_k3", "lfm2",
+    "llama", "llama4", "minimax_m2", "minimax_m3_vl", "mistral", "mixtral", "mllama", "muse_glimmer", "olmo", "opt", "phi",
+    "phi3", "qwen", "qwen2", "qwen2_moe", "qwen3", "qwen3_5", "qwen3_5_moe", "qwen3_moe", "qwen3_next", "qwen3_vl_moe",
+    "qwen4_exp", "qwen4_exp_text",
+})
 
 # Model kinds after the vendor passes (their _run_for_config return types), beyond those rules/passes.py follows.
 VENDOR_KINDS = {
@@ -487,6 +497,42 @@ def quark_fake_quantized_export(ctx: RuleContext):
             detail="quark_torch_quantization.py:153-154 checks it only after quantize_model and freeze, so the calibration time is lost. Use custom_mode quark or export_weight_format real_quantized.",
             fix={"title": "Replace with", "replace_value": ["quark"]} if mode.given else None,
         )
+
+
+@rule("OLV469", "quark-torch-model-type", "Quark-Torch on a local HfModel whose config.json model_type has no LLMTemplate.", WARNING, needs_environment=True)
+def quark_torch_model_type(ctx: RuleContext):
+    """On an HfModel QuarkQuantization raises `Model type '...' is not supported by LLMTemplate` when the model's
+    config.json model_type is not one of Quark's templates (quark_torch_quantization.py:109-112), after loading the
+    model and the calibration data. Read from a local model folder's config.json; a warning: the installed amd-quark
+    lists the templates (0.11 to 0.13 checked)."""
+    model_type = _local_model_type(ctx)
+    if model_type is None or model_type in QUARK_TORCH_MODEL_TYPES:
+        return
+    for entry, _canonical in entries(ctx, "QuarkQuantization"):
+        if entry.type_node is not None and _kind_before(ctx, entry) == "hf":
+            yield Finding.at(
+                entry.type_node, f"Quark-Torch raises ValueError: amd-quark has no LLMTemplate for model_type {show(model_type)}.",
+                detail="quark_torch_quantization.py:109-112 checks LLMTemplate.list_available() (amd-quark 0.13's template.py DEFAULT_TEMPLATES, e.g. llama, qwen2, phi3, mistral) after loading the model. Convert to ONNX first to use Quark-ONNX, or register a template.",
+            )
+
+
+def _local_model_type(ctx: RuleContext) -> str | None:
+    """model_type of the input HfModel's config.json when model_path is a local folder."""
+    import json
+
+    from olive_ls.rules.filesystem import MAX_MODEL_CONFIG_BYTES, locate
+
+    path = _input_model_path(ctx)
+    folder = locate(path, ctx) if path else None
+    config = folder / "config.json" if folder is not None and folder.is_dir() else None
+    try:
+        if config is None or not config.is_file() or config.stat().st_size > MAX_MODEL_CONFIG_BYTES:
+            return None
+        data = json.loads(config.read_text(encoding="utf-8", errors="replace"))
+    except (OSError, ValueError):
+        return None
+    value = data.get("model_type") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
 
 
 # --- pass order: QNN and QAIRT inputs ------------------------------------------------------------------------------
