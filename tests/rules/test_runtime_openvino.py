@@ -280,3 +280,18 @@ def test_parameter_lists_match_olive():
     others = {k: 1 for k in ("weight_format", "quant_mode", "quantization_statistics_path", "trust_remote_code", "cache_dir")}
     assert optimum_intel.no_compression_parameter_provided(others) and optimum_intel.no_quantization_parameter_provided(others)
     assert every
+
+
+def test_the_flow_follows_onnx_conversions_and_stops_where_unknown():
+    q = {"type": "OpenVINOQuantization", "data_config": "d"}
+    none_of(config({"c": {"type": "OnnxConversion"}, "q": q}), "OLV435")
+    none_of(config({"b": {"type": "ModelBuilder", "precision": "int4"}, "w": {"type": "OpenVINOWeightCompression"}}, TORCH_MODEL), "OLV434")
+    # An HfModel's outputs are named by its ModelOutput: no OLV436.
+    none_of(config({"c": {"type": "OpenVINOConversion"}, "e": {"type": "OpenVINOEncapsulation"}}), "OLV436")
+    # A composite model's components are unknown.
+    none_of(config({"q": q}, {"type": "CompositeModel", "model_components": [], "model_component_names": []}), "OLV435")
+    # use_onnx makes OpenVINOWeightCompression's output an ONNX model or not: not followed.
+    use_onnx = {"type": "OpenVINOWeightCompression", "extra_args": {"use_onnx": True}}
+    none_of(config({"w": use_onnx, "q": q}), "OLV435")
+    text, findings = run(config({"w": {"type": "OpenVINOWeightCompression"}, "q": q}))
+    assert find(findings, "OLV435") == []

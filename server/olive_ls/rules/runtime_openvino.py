@@ -313,7 +313,8 @@ MODEL_KINDS = {
     "distributedonnxmodel": "onnx", "openvinomodel": "openvino", "distributedhfmodel": "distributed-hf",
     "tensorflowmodel": "tensorflow", "qnnmodel": "qnn", "qairtmodel": "qairt", "qairtpreparedmodel": "qairt",
 }
-# An OpenVINO model OpenVINOConversion made from a PyTorch module: its outputs may have no tensor names.
+# An OpenVINO model OpenVINOConversion made from a PyTorchModel's module: its outputs may have no tensor names. (An
+# HfModel's forward returns a ModelOutput, whose keys name the outputs.)
 UNNAMED = "openvino-unnamed"
 KIND_WORDS = {
     "hf": "an HfModel", "pytorch": "a PyTorchModel", "diffusers": "a DiffusersModel", "onnx": "an ONNX model",
@@ -327,7 +328,7 @@ def _kind_after(ctx: RuleContext, entry, canonical: str | None, kind: str):
     if canonical is None:
         return None
     if canonical == "OpenVINOConversion":
-        return UNNAMED if kind in ("hf", "pytorch") else "openvino"
+        return UNNAMED if kind == "pytorch" else "openvino"
     if canonical == "OpenVINOOptimumConversion":
         return "openvino"
     if canonical == "OpenVINOIoUpdate":
@@ -404,7 +405,7 @@ def openvino_quantization_input(ctx: RuleContext):
             )
 
 
-@rule("OLV436", "encapsulation-unnamed-outputs", "OpenVINOEncapsulation right after OpenVINOConversion of a PyTorch model, with no OpenVINOIoUpdate.", WARNING)
+@rule("OLV436", "encapsulation-unnamed-outputs", "OpenVINOEncapsulation after OpenVINOConversion of a PyTorchModel, with no OpenVINOIoUpdate.", WARNING)
 def encapsulation_unnamed_outputs(ctx: RuleContext):
     """OpenVINOEncapsulation names the EPContext node's inputs and outputs after the OpenVINO model's tensors and raises
     ValueError `Incorrect IO names, please use OpenVINO reshape pass before this pass` for a tensor without a name
@@ -414,7 +415,7 @@ def encapsulation_unnamed_outputs(ctx: RuleContext):
         if canonical == "OpenVINOEncapsulation" and kind == UNNAMED and entry.type_node is not None:
             yield Finding.at(
                 entry.type_node,
-                "Olive may fail in OpenVINOEncapsulation: OpenVINOConversion of a PyTorch model can leave outputs unnamed.",
+                "Olive may fail in OpenVINOEncapsulation: OpenVINOConversion of a PyTorchModel can leave outputs unnamed.",
                 detail="encapsulation.py:150-168 raises ValueError `Incorrect IO names, please use OpenVINO reshape pass before this pass` "
                 "for a tensor without a name (convert_model names outputs only for a module that returns a dict). Add "
                 "OpenVINOIoUpdate before it: it names every unnamed input and output (io_update.py:112-128).",
