@@ -2,6 +2,9 @@
 
 The claims are shown on the pass classes themselves: Pass.get_config_params(accelerator, config, False) is what the
 engine calls for every pass when it builds the search space (engine.py:345-352), no model needed.
+
+Also here, from the same worker's rows: the INC and ModelOpt claims (OLV470, OLV471, OLV474) that Olive decides before
+it imports neural-compressor or modelopt (neither is installed), shown on the pass classes and the tiny local model.
 """
 
 from __future__ import annotations
@@ -101,3 +104,46 @@ def test_olv481_agrees_with_olive_on_every_combination(ep):
         if flagged != raises:
             disagree.append((pass_type, params, raises, flagged))
     assert not disagree
+
+
+# --- INC and ModelOpt, before their packages are imported ------------------------------------------------------
+
+ACCURACY_THRESHOLD = {"name": "acc", "type": "accuracy", "sub_types": [{"name": "accuracy_score", "goal": {"type": "threshold", "value": 0.9}}]}
+
+
+def _pass(cls, config):
+    from olive.passes.olive_pass import create_pass_from_dict
+
+    return create_pass_from_dict(cls, config, disable_search=True, accelerator_spec=_spec())
+
+
+def test_olv470_inc_data_config_is_required_for_every_approach():
+    from olive.passes.onnx.inc_quantization import IncDynamicQuantization, IncQuantization, IncStaticQuantization
+    from pydantic import ValidationError
+
+    for cls, config in ((IncQuantization, {"approach": "dynamic"}), (IncStaticQuantization, {})):
+        with pytest.raises(ValidationError, match="data_config\n  Field required"):
+            _pass(cls, config)
+    assert _pass(IncDynamicQuantization, {}).config.approach == "dynamic"
+
+
+def test_olv471_inc_threshold_goal_fails_the_accuracy_criterion():
+    from olive.passes.onnx.inc_quantization import IncQuantization
+
+    p = _pass(IncQuantization, {"data_config": {"name": "d", "type": "HuggingfaceContainer"}, "metric": ACCURACY_THRESHOLD})
+    with pytest.raises(AssertionError, match="only suuport 'max-degradation', 'min-improvement'"):
+        p._set_accuracy_criterion(p.config.metric.sub_types[0])
+    ok = copy.deepcopy(ACCURACY_THRESHOLD)
+    ok["sub_types"][0]["goal"]["type"] = "max-degradation"
+    p = _pass(IncQuantization, {"data_config": {"name": "d", "type": "HuggingfaceContainer"}, "metric": ok})
+    assert p._set_accuracy_criterion(p.config.metric.sub_types[0])[1] == "absolute"
+
+
+def test_olv474_nvmo_calib_size_over_the_rows_it_loads(tiny_model, tmp_path, monkeypatch):
+    from olive.passes.onnx.nvmo_quantization import NVModelOptQuantization
+
+    monkeypatch.chdir(tmp_path)  # get_calib_inputs passes cache_dir="./cache"
+    p = _pass(NVModelOptQuantization, {"tokenizer_dir": str(tiny_model), "calibration_params": {"calib_size": 200}})
+    assert NVModelOptQuantization.validate_config(p.config, _spec()) is True
+    with pytest.raises(AssertionError, match="calib size should be no more than max_calib_rows_to_load"):
+        p.initialize_quant_config(p.config)
