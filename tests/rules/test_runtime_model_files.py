@@ -159,7 +159,7 @@ def test_olv579_load_kwargs_quantization_config_ignored(tmp_path):
     folder(tmp_path, {**LLAMA, "quantization_config": {"quant_method": "gptq", "bits": 4}})
     kwargs = {"load_kwargs": {"quantization_method": "bitsandbytes", "quantization_config": {"load_in_4bit": True}}}
     text, f = only(tmp_path, workflow({"c": {"type": "OnnxConversion"}}, **kwargs), "OLV579")
-    assert text_at(text, f) == '"quantization_config"' and "ignore this quantization_config" in f.message
+    assert text_at(text, f) == '"quantization_config"' and "not quantize with this quantization_config" in f.message
     folder(tmp_path, LLAMA)
     none_of(tmp_path, workflow({"c": {"type": "OnnxConversion"}}, **kwargs), "OLV579")
 

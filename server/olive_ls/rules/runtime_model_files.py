@@ -200,7 +200,9 @@ def genai_unsupported_architecture(ctx: RuleContext):
             why = "create_model reads `config.architectures[0]` (builder.py:215), a TypeError when config.json has none."
         else:
             headline = f"Olive will fail in ModelBuilder: {said} does not build {arch} (NotImplementedError).{hint}"
-            why = f"create_model (builder.py:215-332) has no branch for {arch} and raises NotImplementedError `The ... model is not currently supported.`"
+            why = (f"create_model (builder.py:215-332) has no branch for {arch} and raises NotImplementedError `The ... model is not "
+                   "currently supported.`; the engine catches it (engine.py:284-288: `Failed to run Olive on ...`) and the run "
+                   "ends with `No output model produced.`")
         yield Finding.at(
             files.node,
             headline,
@@ -349,14 +351,16 @@ def qlora_on_quantized_model(ctx: RuleContext):
 @rule(
     "OLV579",
     "quantization-config-ignored",
-    "input_model load_kwargs.quantization_config for a model whose config.json already has one: Olive ignores it.",
+    "input_model load_kwargs.quantization_config for a model whose config.json already has one: it is not applied.",
     WARNING,
     needs_environment=True,
 )
 def quantization_config_ignored(ctx: RuleContext):
-    """get_model_config keeps the model's own quantization_config and logs `Model config already has
-    quantization_config but new quantization_config is provided as load kwargs. Ignoring the new
-    quantization_config.` (common/hf/utils.py:228-236)."""
+    """get_model_config logs `Model config already has quantization_config but new quantization_config is provided
+    as load kwargs. Ignoring the new quantization_config.` (common/hf/utils.py:228-236). transformers, which loads
+    the weights, keeps the model's own quantization_config too and only takes the new one's loading attributes, or
+    raises ValueError when the two are of different classes (transformers quantizers/auto.py
+    merge_quantization_configs)."""
     files = input_model_files(ctx)
     load_kwargs = ctx.view.input_model.params.get("load_kwargs") if files is not None else None
     if files is None or not files.quantization_config or load_kwargs is None or load_kwargs.value is None or not load_kwargs.value.is_object:
@@ -367,9 +371,10 @@ def quantization_config_ignored(ctx: RuleContext):
         return
     yield Finding.at(
         given[0],
-        "Olive will ignore this quantization_config: the model's config.json already has one.",
-        detail=f"{files.where}/config.json has a quantization_config; common/hf/utils.py:228-236 keeps it and logs `Model config "
-        "already has quantization_config ... Ignoring the new quantization_config.`",
+        "Olive will not quantize with this quantization_config: the model's config.json already has one.",
+        detail=f"{files.where}/config.json has a quantization_config; common/hf/utils.py:228-236 logs `Model config already has "
+        "quantization_config ... Ignoring the new quantization_config.`, and transformers loads the model with its own "
+        "(a different kind of config raises ValueError `The model is quantized with ... but you are passing a ... config`).",
         fix={"title": f"Remove '{given[0].key}'", "delete_property": True},
     )
 
