@@ -231,7 +231,7 @@ def search() -> dict:
     for name in sorted(package_config.passes):
         try:
             cls = package_config.import_pass_module(name)
-        except Exception:  # noqa: BLE001 - a pass whose module does not import here has no table
+        except Exception:  # noqa: BLE001, S112 - a pass whose module does not import here has no table
             continue
         if isinstance(cls, type) and issubclass(cls, Pass):
             classes[cls.__name__] = cls
