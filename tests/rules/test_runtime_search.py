@@ -76,6 +76,8 @@ def test_onnx_quantization_static_qoperator_int8():
     f = only(findings, "OLV481")
     assert text_at(text, f) == '"QOperator"' and "quant_mode 'static'" in f.detail and len(f.message) <= 120
     none_of(config(dict(second, quant_mode="dynamic")), "OLV481")
+    # A value outside the parameter's enum fails validation first: OLV304's, not this.
+    none_of(config({"type": "OnnxStaticQuantization", "quant_format": "QDQ", "precision": "INT8"}), "OLV481")
 
 
 def test_int16_precision_alone_is_outside_the_support():

@@ -118,6 +118,8 @@ def _start_values(entry, spec, table: dict) -> dict[str, Any]:
             values[key] = UNKNOWN
         elif isinstance(given, list) and "search" in row:
             values[key] = UNKNOWN  # _identify_search_values may make it a Categorical
+        elif isinstance(given, str) and param.enum and given not in param.enum:
+            values[key] = UNKNOWN  # the config fails validation first (OLV304 says so)
         else:
             values[key] = given
     return values
