@@ -31,6 +31,7 @@ def initialize(ls: OliveLanguageServer, params: types.InitializeParams) -> None:
     if isinstance(options, dict) and SECTION in options:
         service.configure(settings_from(options[SECTION])[0])
     ls.session = Session(service=service, client=ClientFeatures.from_capabilities(params.capabilities))
+    ls.diagnostic_cache.clear()  # made for the previous client's capabilities, if any
 
 
 def _say_version_notes(ls: OliveLanguageServer) -> None:
@@ -121,6 +122,7 @@ def did_close(ls: OliveLanguageServer, params: types.DidCloseTextDocumentParams)
     if task is not None:
         task.cancel()
     session.service.forget(uri)
+    ls.diagnostic_cache.forget(uri)
     if not session.client.pulls_diagnostics:
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 

@@ -16,11 +16,11 @@ from urllib.parse import unquote
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol
+from pygls.protocol import LanguageServerProtocol, default_converter
 
 from olive_ls import __version__
 from olive_ls.document.parse import gc_paused
-from olive_ls.lsp.convert import to_diagnostic
+from olive_ls.lsp.convert import DiagnosticCache
 from olive_ls.lsp.session import Session
 from olive_ls.settings import SECTION, settings_from
 
@@ -48,11 +48,22 @@ class OliveProtocol(LanguageServerProtocol):
 
 class OliveLanguageServer(LanguageServer):
     def __init__(self) -> None:
+        self.diagnostic_cache = DiagnosticCache()
         super().__init__(
-            "olive-ls", __version__, protocol_cls=OliveProtocol, text_document_sync_kind=types.TextDocumentSyncKind.Incremental
+            "olive-ls",
+            __version__,
+            protocol_cls=OliveProtocol,
+            converter_factory=self._converter,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
         )
         # Set at initialize, when the catalog is loaded and the client's capabilities are known.
         self.session: Session | None = None
+
+    def _converter(self):
+        """pygls' converter, with each kept diagnostic's JSON form made once (DiagnosticCache)."""
+        converter = default_converter()
+        converter.register_unstructure_hook(types.Diagnostic, self.diagnostic_cache.unstructure_hook(converter.get_unstructure_hook(types.Diagnostic)))
+        return converter
 
     # --- documents ----------------------------------------------------------------------------------------
 
@@ -109,7 +120,7 @@ class OliveLanguageServer(LanguageServer):
             raise Stale(uri)
         findings += self.session.runs.feedback.get(uri, [])
         client = self.session.client
-        return [to_diagnostic(f, related_uri=uri if client.related_information else None, link_codes=client.code_description) for f in findings]
+        return self.diagnostic_cache.diagnostics(uri, findings, related=client.related_information, link_codes=client.code_description)
 
     # --- publishing ---------------------------------------------------------------------------------------
 
