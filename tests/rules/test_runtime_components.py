@@ -17,8 +17,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from diagnostic_helpers import check, find, text_at
-from olive_ls.catalog.component_behaviour_generate import generate, render
 from olive_ls.catalog import load_catalog
+from olive_ls.catalog.component_behaviour_generate import generate, render
 from olive_ls.environment import Environment
 from olive_ls.model.component_behaviour import FILE_NAME
 
@@ -574,7 +574,7 @@ def test_olv596_vision_metric_task():
 
 def test_olv596_autofilled_model_task():
     # No task in the pre-process: Olive copies input_model's task (text-generation-with-past by default) into it.
-    text, f = only(vision(), "OLV596")
+    _text, f = only(vision(), "OLV596")
     assert "'text-generation-with-past' is not a vision task type" in f.message and "input_model" in f.detail
     config = vision()
     config["input_model"]["task"] = "vision-vqa"

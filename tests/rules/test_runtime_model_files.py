@@ -89,6 +89,32 @@ def test_olv570_without_architectures_and_not_for_metadata_only_or_no_env(tmp_pa
     none_of(tmp_path, workflow(BUILDER, model_path="org/not-on-this-disk"), "OLV570")
 
 
+def test_olv570_hub_id_read_from_the_local_hf_cache(tmp_path):
+    from olive_ls.machine import (
+        GB,
+        DiskInfo,
+        HfCacheInfo,
+        Machine,
+        MemoryInfo,
+        NvidiaInfo,
+        use_machine,
+    )
+    from olive_ls.machine.hf_cache import repo_folder
+
+    hub = tmp_path / "hub"
+    repo = repo_folder(hub, "org/foo")
+    (repo / "refs").mkdir(parents=True)
+    (repo / "refs" / "main").write_text("abc123")
+    folder(repo / "snapshots", {"architectures": ["FooForCausalLM"]}, "abc123")
+    described = Machine(system="Linux", nvidia=NvidiaInfo(), memory=MemoryInfo(64 * GB, 48 * GB, "test"),
+                        hf=HfCacheInfo(hub_dir=str(hub), home=str(tmp_path), source="HF_HOME"),
+                        disks={"": DiskInfo("/", 1000 * GB, 500 * GB, 1)}, provider_probes={})
+    with use_machine(described):
+        text, f = only(tmp_path, workflow(BUILDER, model_path="org/foo"), "OLV570")
+        assert text_at(text, f) == '"org/foo"' and "cached snapshot abc123" in f.detail
+        none_of(tmp_path, workflow(BUILDER, model_path="org/bar"), "OLV570")
+
+
 def test_olv570_phi3_condition_needs_both_keys(tmp_path):
     # PhiMoE's only branch needs max_position_embeddings != original_max_position_embeddings.
     folder(tmp_path, {"architectures": ["PhiMoEForCausalLM"], "max_position_embeddings": 4096, "original_max_position_embeddings": 4096})

@@ -176,7 +176,7 @@ class ComponentBehaviour:
         return sorted(self.transformers_tasks | set(self.task_aliases))
 
 
-def _load(model: "OliveModel") -> ComponentBehaviour | None:
+def _load(model: OliveModel) -> ComponentBehaviour | None:
     path = getattr(model.catalog, "path", None)
     file = path.parent / FILE_NAME if path is not None else None
     if file is None or not file.is_file():
@@ -184,7 +184,7 @@ def _load(model: "OliveModel") -> ComponentBehaviour | None:
     return ComponentBehaviour(json.loads(file.read_text(encoding="utf-8")))
 
 
-def component_behaviour(model: "OliveModel") -> ComponentBehaviour | None:
+def component_behaviour(model: OliveModel) -> ComponentBehaviour | None:
     """The component behaviour of this model's Olive version (the file beside its catalog), read once and kept on
     the model; None when none was generated for that version."""
     return model.derived("component_behaviour", _load)

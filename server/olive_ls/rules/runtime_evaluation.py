@@ -425,7 +425,8 @@ def _evaluated(ctx: RuleContext) -> set[int]:
 def _vision_task(ctx: RuleContext, data_name: str | None) -> tuple[str | None, str]:
     """The task Olive reads from the metric's data config (pre_process_data_config.params.task, after the run
     config's autofill), and where it comes from."""
-    from olive_ls.rules.runtime_data import _model_task, entries as data_entries
+    from olive_ls.rules.runtime_data import _model_task
+    from olive_ls.rules.runtime_data import entries as data_entries
 
     behaviour = component_behaviour(ctx.model)
     entry = next((e for e in data_entries(ctx, behaviour) if e.name == data_name), None) if data_name else None
