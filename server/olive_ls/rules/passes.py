@@ -9,12 +9,11 @@ flagged.
 
 from __future__ import annotations
 
-import json
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from olive_ls.document.nodes import Node, Property, node_at_path
+from olive_ls.document.nodes import ARRAY, OBJECT, Node, Property, node_at_path
 from olive_ls.model.legacy import OLD_PASS_KEYS
 from olive_ls.model.versions import parameter_availability, pass_availability
 from olive_ls.rules.legacy import legacy_pass_note
@@ -130,9 +129,8 @@ class PassLookups:
     # value it accepts is valid without the pure-Python walk (tests/rules/test_pass_value_fast_path.py).
     _strict: dict[tuple[str, str], Any] = field(default_factory=dict)
     _suggestions: dict[tuple[str, str], tuple[str, list[str]]] = field(default_factory=dict)
-    # (pass, parameter, value) already validated without an error: a document's values repeat (its passes share
-    # them, and a keystroke changes one value of thousands), and validating is the slow part of OLV304.
-    _valid: set[tuple] = field(default_factory=set)
+    # (pass, parameter, node kind, text as written) of values OLV304 found nothing wrong with (bad_pass_value).
+    fine: set[tuple] = field(default_factory=set)
 
     def param_suggestion(self, model, pass_name: str, key: str) -> tuple[str, list[str]]:
         """did_you_mean over the pass's parameters, cached: difflib is the slow part of OLV302."""
@@ -164,21 +162,11 @@ class PassLookups:
 
     def errors(self, model, pass_name: str, param: str, value) -> list:
         """The validation errors of a parameter's value; [] when it has no schema."""
-        frozen = _frozen(value)
-        key = (pass_name, param, frozen) if frozen is not None else None
-        if key is not None and key in self._valid:
-            return []
         strict = self.strict(model, pass_name, param)
         if strict is not None and strict.is_valid(value):
-            errors = []
-        else:
-            validator = self.validator(model, pass_name, param)
-            errors = list(validator.iter_errors(value)) if validator is not None else []
-        if not errors and key is not None:
-            if len(self._valid) > 65536:  # values typed half-way pile up in a long session
-                self._valid.clear()
-            self._valid.add(key)
-        return errors
+            return []
+        validator = self.validator(model, pass_name, param)
+        return list(validator.iter_errors(value)) if validator is not None else []
 
 
 def _param_schema(model, pass_name: str, param: str):
@@ -198,15 +186,6 @@ def _compiled(schema):
         return jsonschema_rs.Draft202012Validator(schema)
     except Exception:  # noqa: BLE001 - a schema it cannot compile: the pure-Python validator decides alone
         return None
-
-
-def _frozen(value):
-    """A hashable stand-in for a JSON value that tells apart what Python's equality does not (1, 1.0 and true);
-    None for a value too large to be worth keeping."""
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return (type(value), value)
-    text = json.dumps(value, sort_keys=True)
-    return text if len(text) <= 4096 else None
 
 
 def _build_lookups(model) -> PassLookups:
@@ -385,9 +364,20 @@ def bad_pass_value(ctx: RuleContext):
             param = spec.parameters.get(prop.key)
             if param is None or prop.value is None or param.is_data_config:
                 continue  # data config names are the references rules'
+            # A value written the same way for the same parameter has the same verdict: after a keystroke on a big
+            # config nearly every value is one already found fine, told from its text without building it.
+            node = prop.value
+            text = node.raw if node.kind not in (OBJECT, ARRAY) else node.index.data[node.start : node.end]
+            seen = (canonical, prop.key, node.kind, text)
+            if seen in lk.fine:
+                continue
             finding = _check_value(ctx, lk, spec, prop, param)
             if finding is not None:
                 yield finding
+            elif len(text) <= 4096:
+                if len(lk.fine) > 65536:  # values typed half-way pile up in a long session
+                    lk.fine.clear()
+                lk.fine.add(seen)
 
 
 def _check_value(ctx, lk: PassLookups, spec: PassSpec, prop: Property, param: ParamSpec) -> Finding | None:
