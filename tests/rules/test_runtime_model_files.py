@@ -218,7 +218,7 @@ def test_olv580_target_modules_not_in_model(tmp_path):
     passes = {"l": {"type": "LoRA", "train_data_config": "train", "target_modules": ["c_attn"]}}
     text, f = only(tmp_path, workflow(passes), "OLV580")
     assert text.splitlines()[f.range.start.line][f.range.start.character] == "[" and "no module of a llama model is named c_attn" in f.message
-    assert "q_proj" in f.detail
+    assert "q_proj" in f.detail and f.fix["replace_value"] == [["q_proj", "v_proj"]]
     for good in (["q_proj", "c_attn"], ["self_attn.q_proj"], ["layers.3.mlp.down_proj"]):
         passes["l"]["target_modules"] = good
         none_of(tmp_path, workflow(passes), "OLV580")

@@ -34,12 +34,23 @@ from olive_ls.suggest import did_you_mean
 # peft 0.21.2, peft/utils/constants.py TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING: the model types LoRA
 # finds default target_modules for (lora.py:491-502 asks it first, then Olive's own table).
 PEFT_VERSION = "0.21.2"
-PEFT_LORA_MODEL_TYPES = frozenset({
-    "t5", "mt5", "bart", "gpt2", "bloom", "blip-2", "opt", "gptj", "gpt_neox", "gpt_neo", "bert", "roberta",
-    "xlm-roberta", "electra", "deberta-v2", "deberta", "layoutlm", "llama", "llama4", "chatglm", "gpt_bigcode", "mpt",
-    "RefinedWebModel", "RefinedWeb", "falcon", "btlm", "codegen", "mistral", "mixtral", "stablelm", "phi", "gemma",
-    "gemma2", "gemma3_text", "gemma4", "qwen2", "qwen3", "nemotron_h", "rwkv", "rwkv7",
-})
+PEFT_LORA_TARGET_MODULES: dict[str, tuple[str, ...] | str] = {
+    "t5": ("q", "v"), "mt5": ("q", "v"), "bart": ("q_proj", "v_proj"), "gpt2": ("c_attn",),
+    "bloom": ("query_key_value",), "blip-2": ("q", "v", "q_proj", "v_proj"), "opt": ("q_proj", "v_proj"),
+    "gptj": ("q_proj", "v_proj"), "gpt_neox": ("query_key_value",), "gpt_neo": ("q_proj", "v_proj"),
+    "bert": ("query", "value"), "roberta": ("query", "value"), "xlm-roberta": ("query", "value"),
+    "electra": ("query", "value"), "deberta-v2": ("query_proj", "value_proj"), "deberta": ("in_proj",),
+    "layoutlm": ("query", "value"), "llama": ("q_proj", "v_proj"), "llama4": ("q_proj", "v_proj"),
+    "chatglm": ("query_key_value",), "gpt_bigcode": ("c_attn",), "mpt": ("Wqkv",),
+    "RefinedWebModel": ("query_key_value",), "RefinedWeb": ("query_key_value",), "falcon": ("query_key_value",),
+    "btlm": ("c_proj", "c_attn"), "codegen": ("qkv_proj",), "mistral": ("q_proj", "v_proj"),
+    "mixtral": ("q_proj", "v_proj"), "stablelm": ("q_proj", "v_proj"), "phi": ("q_proj", "v_proj", "fc1", "fc2"),
+    "gemma": ("q_proj", "v_proj"), "gemma2": ("q_proj", "v_proj"), "gemma3_text": ("q_proj", "v_proj"),
+    "gemma4": ".*language_model\\..*\\.(q_proj|v_proj)", "qwen2": ("q_proj", "v_proj"),
+    "qwen3": ("q_proj", "v_proj"), "nemotron_h": ("q_proj", "k_proj", "v_proj", "o_proj"),
+    "rwkv": ("key", "value", "receptance", "output"),
+    "rwkv7": ("r_proj", "k_proj", "v_proj", "o_proj", "key", "value"),
+}
 # LoRA-family passes that hand the config's target_modules to peft (QLoRA and LoftQ replace them by the quantized
 # modules, lora.py:842, 896).
 TARGET_MODULE_PASSES = ("LoRA", "DoRA", "LoHa", "LoKr")
@@ -439,7 +450,7 @@ def lora_model_type_without_target_modules(ctx: RuleContext):
         return
     behaviour, files = found
     model_type = files.model_type
-    if model_type is None or model_type in PEFT_LORA_MODEL_TYPES or model_type in behaviour.olive_lora_target_modules:
+    if model_type is None or model_type in PEFT_LORA_TARGET_MODULES or model_type in behaviour.olive_lora_target_modules:
         return
     for entry, canonical in _hf_passes(ctx, "LoRA"):
         value, _node = _target_modules(ctx, entry, canonical)
@@ -453,6 +464,11 @@ def lora_model_type_without_target_modules(ctx: RuleContext):
             "type ... is not recognized by peft or olive. Please provide 'target_modules'.`",
             fix={"title": "Add 'target_modules'", "add_keys": ["target_modules"], "object_path": entry.node.path()},
         )
+
+
+def _is_projection(name: str, names: tuple[str, ...]) -> bool:
+    """A module with no sub-module (a Linear, a norm...): the names target_modules usually picks."""
+    return not any(other.startswith(name + ".") for other in names)
 
 
 def _matches(key: str, names: tuple[str, ...]) -> bool:
@@ -487,13 +503,15 @@ def lora_target_modules_not_found(ctx: RuleContext):
             continue
         if any(_matches(key, names) for key in value):
             continue
-        leaves = sorted({n.rsplit(".", 1)[-1] for n in names if ".N." in n})
+        leaves = sorted({n.rsplit(".", 1)[-1] for n in names if ".N." in n and _is_projection(n, names)})
+        defaults = PEFT_LORA_TARGET_MODULES.get(files.model_type) or behaviour.olive_lora_target_modules.get(files.model_type)
         yield Finding.at(
             node,
             f"Olive will fail in {canonical}: no module of a {files.model_type} model is named {', '.join(value)}.",
-            detail=f"{files.where}/config.json has model_type '{files.model_type}', whose modules are named {', '.join(leaves)} (and "
-            f"{', '.join(n for n in names if '.N.' not in n)}); peft raises ValueError `Target modules ... not found in the base model.`",
-            fix={"title": "Replace with", "replace_value": [[leaf for leaf in leaves if leaf.startswith(("q_", "v_"))] or leaves[:2]]},
+            detail=f"{files.where}/config.json has model_type '{files.model_type}', whose layers' modules are named {', '.join(leaves)}; "
+            "peft raises ValueError `Target modules ... not found in the base model.`"
+            + (f" peft's default for {files.model_type}: {list(defaults)}." if isinstance(defaults, tuple) else ""),
+            fix={"title": "Replace with", "replace_value": [list(defaults)]} if isinstance(defaults, tuple) else None,
         )
 
 
