@@ -80,6 +80,11 @@ class Node(_Spanned):
     def keys(self) -> list[str]:
         return [prop.key for prop in self.properties]
 
+    def written(self) -> tuple[str, str | bytes]:
+        """(kind, the value as written): a scalar's source text, a container's bytes. Two nodes written alike hold
+        the same value, so a rule may key what it concluded about one value on this, without building it."""
+        return self.kind, (self.raw if self.kind not in (OBJECT, ARRAY) else self.index.data[self.start : self.end])
+
     def str_value(self) -> str | None:
         return self.value if self.kind == STRING else None
 

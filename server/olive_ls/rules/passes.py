@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from olive_ls.document.nodes import ARRAY, OBJECT, Node, Property, node_at_path
+from olive_ls.document.nodes import Node, Property, node_at_path
 from olive_ls.model.legacy import OLD_PASS_KEYS
 from olive_ls.model.versions import parameter_availability, pass_availability
 from olive_ls.rules.legacy import legacy_pass_note
@@ -366,9 +366,8 @@ def bad_pass_value(ctx: RuleContext):
                 continue  # data config names are the references rules'
             # A value written the same way for the same parameter has the same verdict: after a keystroke on a big
             # config nearly every value is one already found fine, told from its text without building it.
-            node = prop.value
-            text = node.raw if node.kind not in (OBJECT, ARRAY) else node.index.data[node.start : node.end]
-            seen = (canonical, prop.key, node.kind, text)
+            kind, text = prop.value.written()
+            seen = (canonical, prop.key, kind, text)
             if seen in lk.fine:
                 continue
             finding = _check_value(ctx, lk, spec, prop, param)

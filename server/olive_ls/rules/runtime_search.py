@@ -13,7 +13,7 @@ from typing import Any
 from olive_ls.model.pass_behaviour import pass_behaviour
 from olive_ls.rules.registry import ERROR, WARNING, Finding, RuleContext, rule
 from olive_ls.rules.runtime_common import search_on
-from olive_ls.rules.runtime_helpers import entries, node_of, search_enabled, show, target
+from olive_ls.rules.runtime_helpers import UNSET, entries, node_of, search_enabled, show, target
 
 INVALID = "OLIVE_INVALID_PARAM_VALUE"
 IGNORED = "OLIVE_IGNORED_PARAM_VALUE"
@@ -193,9 +193,19 @@ def search_parameter_invalid(ctx: RuleContext):
     if not search_on(ctx):
         return
     behaviour = pass_behaviour(ctx.model)
+    provider = _provider(ctx)
+    # The verdict is a function of the pass type, the EP and the values the pass gives: kept by how they are written,
+    # so a config with a thousand passes resolves each search space once, and a keystroke resolves one again.
+    verdicts = ctx.model.derived("rules.runtime_search.verdicts", lambda _model: {})
     for entry, canonical in entries(ctx):
-        table, spec = behaviour.search_table(canonical, _provider(ctx)), ctx.model.pass_spec(canonical)
-        found = _invalid_parameter(entry, spec, table) if table and spec is not None else None
+        written = (canonical, provider, tuple((k, p.value.written() if p.value is not None else None) for k, p in entry.params.items()))
+        found = verdicts.get(written, UNSET)
+        if found is UNSET:
+            table, spec = behaviour.search_table(canonical, provider), ctx.model.pass_spec(canonical)
+            found = _invalid_parameter(entry, spec, table) if table and spec is not None else None
+            if len(verdicts) > 4096:  # passes typed half-way pile up in a long session
+                verdicts.clear()
+            verdicts[written] = found
         if found is None:
             continue
         key, cond, fixed = found
