@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install clean e2e-vscode catalogs
+.PHONY: demo test install clean e2e-vscode catalogs bench
 
 # pip compiles what it installs; an editable install's own sources it does not. Where PYTHONDONTWRITEBYTECODE is
 # set (these machines), every start would compile olive_ls from source again: compileall does it once here.
@@ -22,6 +22,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q tests
+
+# Every benchmark in one run, olive-ls beside VS Code's JSON server, yaml-language-server (npm, into
+# ~/.cache/olive-ls-bench) and Olive's own validation: one markdown table (README "Speed"). BENCH_ARGS=--quick etc.
+bench: $(STAMP)
+	$(PY) benchmarks/bench.py --make $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) work

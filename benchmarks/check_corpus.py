@@ -52,6 +52,22 @@ def timed(argv: list[str]) -> tuple[float, str]:
     return time.perf_counter() - start, result.stdout
 
 
+def measure(corpus: Path, repeat: int = 3) -> dict:
+    """Both sides `repeat` times, interleaved: {"files": N, "ours": [s, ...], "theirs": [s, ...] (empty without
+    olive-ai), "olive_summary": "R of N rejected"}."""
+    ours, theirs = [], []
+    olive_summary = "olive-ai not installed"
+    for _ in range(repeat):
+        seconds, _ = timed([sys.executable, "-m", "olive_ls", "check", "--no-env", "--format", "json", str(corpus)])
+        ours.append(seconds)
+        seconds, out = timed([sys.executable, "-c", OLIVE_VALIDATION, str(corpus)])
+        if out.strip():
+            theirs.append(seconds)
+            total, rejected = out.split()
+            olive_summary = f"{rejected} of {total} rejected"
+    return {"files": len(list(corpus.rglob("*.json"))), "ours": ours, "theirs": theirs, "olive_summary": olive_summary}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("corpus", nargs="?", default=str(DEFAULT_CORPUS))
@@ -61,23 +77,12 @@ def main() -> int:
     if not corpus.is_dir():
         print(f"no corpus at {corpus}", file=sys.stderr)
         return 2
-    files = len(list(corpus.rglob("*.json")))
-
-    ours, theirs = [], []
-    olive_summary = "olive-ai not installed"
-    for _ in range(args.repeat):
-        seconds, _ = timed([sys.executable, "-m", "olive_ls", "check", "--no-env", "--format", "json", str(corpus)])
-        ours.append(seconds)
-        seconds, out = timed([sys.executable, "-c", OLIVE_VALIDATION, str(corpus)])
-        if out.strip():
-            theirs.append(seconds)
-            total, rejected = out.split()
-            olive_summary = f"{rejected} of {total} rejected"
-
-    print(f"corpus: {corpus} ({files} configs), {args.repeat} run(s) each, wall time incl. interpreter start")
+    result = measure(corpus, args.repeat)
+    ours, theirs = result["ours"], result["theirs"]
+    print(f"corpus: {corpus} ({result['files']} configs), {args.repeat} run(s) each, wall time incl. interpreter start")
     print(f"{'olive-ls check --no-env':<40} median {statistics.median(ours):6.2f} s   min {min(ours):6.2f} s")
     if theirs:
-        print(f"{'Olive 0.13.0 RunConfig + pass configs':<40} median {statistics.median(theirs):6.2f} s   min {min(theirs):6.2f} s   ({olive_summary})")
+        print(f"{'Olive 0.13.0 RunConfig + pass configs':<40} median {statistics.median(theirs):6.2f} s   min {min(theirs):6.2f} s   ({result['olive_summary']})")
         print(f"speed-up: {statistics.median(theirs) / statistics.median(ours):.1f}x")
     else:
         print("Olive 0.13.0: not measured (olive-ai is not installed in this Python)")
