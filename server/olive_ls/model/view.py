@@ -94,7 +94,7 @@ class WorkflowView:
     # Engine settings, from `engine` and from the top level (RunConfig flattens unknown keys into engine).
     engine_params: dict[str, Property] = field(default_factory=dict)
     # What is derived from the view alone (its systems, ...), kept with it: a view is never changed once built.
-    _derived: dict = field(default_factory=dict, repr=False, compare=False)
+    _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # not shared by replace()
 
     def derived(self, name: str, build):
         """build(view), computed once for this view."""

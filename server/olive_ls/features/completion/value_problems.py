@@ -195,6 +195,9 @@ def _error_at(ctx, rules, at, node) -> tuple[list, str | None]:
     dependent = []
     problem = None
     for rule in rules:
+        # What rules derive once per analysis (the passes by type, the target) may depend on the value, and a rule
+        # that takes it from an earlier rule's derivation would not be seen reading the value: each starts afresh.
+        ctx.forget()
         before = _Watched.reads
         try:
             for finding in rule.check(ctx):
