@@ -97,6 +97,7 @@ class JsonTreeBuilder:
     def __init__(self, data: bytes, index: LineIndex):
         self.data = data
         self.index = index
+        self.loaded = None
         self.problems: list[SyntaxProblem] = []
         self._comment_starts: list[int] = []
 
@@ -131,10 +132,12 @@ class JsonTreeBuilder:
         nesting too deep for json's own recursion) goes the tree-sitter way, which names every problem.
         """
         try:
-            json.loads(self.data, parse_constant=_reject_constant)
+            loaded = json.loads(self.data, parse_constant=_reject_constant)
         except (ValueError, RecursionError, UnicodeDecodeError, TypeError):
             return False
-        return self._scan(0, len(self.data), 0)
+        root = self._scan(0, len(self.data), 0)
+        self.loaded = loaded  # the same value the tree holds: ParsedDocument.python_value hands it out
+        return root
 
     def _scan(self, begin: int, finish: int, depth: int) -> n.Node | None:
         """The tree of data[begin:finish], a region known to hold one well-formed JSON value (json.loads said so, or

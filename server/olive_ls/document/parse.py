@@ -6,6 +6,7 @@ import gc
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from olive_ls.document.json_tree import JsonTreeBuilder
 from olive_ls.document.nodes import Node
@@ -24,6 +25,14 @@ class ParsedDocument:
     root: Node | None
     problems: list[SyntaxProblem] = field(default_factory=list)
     index: LineIndex | None = None
+    # What json.loads made of a text that parsed cleanly (the tree's fast path checks with it anyway); None otherwise.
+    loaded: Any = None
+
+    def python_value(self) -> Any:
+        """The document as plain Python values, as json.load / yaml.safe_load give it. Shared: do not change it."""
+        if self.loaded is not None:
+            return self.loaded
+        return self.root.to_python() if self.root is not None else None
 
 
 def language_for(path_or_uri: str, language_id: str | None = None) -> str:
@@ -70,4 +79,5 @@ def parse_document(text: str, language: str = JSON) -> ParsedDocument:
     with gc_paused():
         root = builder.build()
     problems = sorted(builder.problems, key=lambda p: (p.start, p.end))
-    return ParsedDocument(text=text, language=language, root=root, problems=problems, index=index)
+    loaded = getattr(builder, "loaded", None) if not problems else None
+    return ParsedDocument(text=text, language=language, root=root, problems=problems, index=index, loaded=loaded)

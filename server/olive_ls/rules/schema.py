@@ -115,7 +115,7 @@ def _entries_are_objects(value) -> bool:
 
 def schema_errors(ctx: RuleContext) -> list[tuple[list, ValidationError]]:
     # One checker per model of Olive: building validators walks the schema, far too slow per keystroke.
-    return ctx.model.derived("rules.schema", SchemaChecker).errors(ctx.doc.root.to_python())
+    return ctx.model.derived("rules.schema", SchemaChecker).errors(ctx.doc.python_value())
 
 
 def _leaf(error: ValidationError) -> ValidationError:
