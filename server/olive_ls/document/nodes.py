@@ -110,6 +110,19 @@ class Node(_Spanned):
         parts.reverse()
         return parts
 
+    def properties_by_key(self) -> dict[str, list["Property"]]:
+        """Every property at or below this node, by key, each list in document order: built on the first ask and kept
+        (a built tree is never changed), so rules that look for a key anywhere (user_script, *data_config) share one
+        walk instead of each walking a big document."""
+        cached = self.__dict__.get("_by_key_below")
+        if cached is None:
+            cached = {}
+            for node in self.walk():
+                for prop in node.properties:
+                    cached.setdefault(prop.key, []).append(prop)
+            self.__dict__["_by_key_below"] = cached
+        return cached
+
     def walk(self) -> Iterator["Node"]:
         """This node and every node below it, depth first, in document order; iterative, so depth costs no stack."""
         stack = [self]

@@ -400,12 +400,9 @@ def script_not_found(ctx: RuleContext):
     root = ctx.doc.root
     if root is None:
         return
-    for node in root.walk():
-        if not node.is_object:
-            continue
-        for prop in node.properties:
-            if prop.key not in SCRIPT_KEYS:
-                continue
+    by_key = root.properties_by_key()
+    for key in SCRIPT_KEYS:
+        for prop in by_key.get(key, ()):
             value = _str_node(prop)
             if value is None or not value.value.strip():
                 continue

@@ -111,24 +111,21 @@ class DataEntry:
 
 
 def _used_names(ctx: RuleContext) -> set[str]:
-    names: set[str] = set()
+    """The data config names the config refers to: the string value of every `*data_config` key outside the
+    top-level `data_configs` list (where the configs are defined, not used)."""
     root = ctx.doc.root
-
-    def walk(node: Node | None, top: bool):
-        if node is None:
-            return
-        if node.is_object:
-            for prop in node.properties:
-                if top and prop.key == "data_configs":
-                    continue
-                if prop.key.endswith("data_config") and string(prop.value):
-                    names.add(prop.value.value)
-                walk(prop.value, False)
-        elif node.is_array:
-            for item in node.items:
-                walk(item, False)
-
-    walk(root, True)
+    if root is None:
+        return set()
+    defined = root.get("data_configs") if root.is_object else None
+    names: set[str] = set()
+    for key, props in root.properties_by_key().items():
+        if not key.endswith("data_config"):
+            continue
+        for prop in props:
+            if defined is not None and defined.start <= prop.start < defined.end:
+                continue
+            if string(prop.value):
+                names.add(prop.value.value)
     return names
 
 
