@@ -315,3 +315,32 @@ def test_quark_torch_model_type(tmp_path):
     (tmp_path / "model" / "config.json").write_text(json.dumps({"model_type": "bert"}), encoding="utf-8")
     c["passes"] = {"c": {"type": "OnnxConversion"}, "q": {"type": "QuarkQuantization"}}
     assert find(check(json.dumps(c, indent=2), path=path, env_checks=True), "OLV469") == []
+
+
+# --- OLV581-OLV582 ---------------------------------------------------------------------------------------------------
+
+
+def test_vitis_metadata_without_model_attributes():
+    text, findings = run(onnx(type="VitisAIAddMetaData"))
+    f = only(findings, "OLV581")
+    assert text_at(text, f) == '"VitisAIAddMetaData"' and f.severity == "error" and "Model attributes are missing" in f.message
+    assert "meta_data.py:95-96" in f.detail
+    c = onnx(type="VitisAIAddMetaData")
+    c["input_model"]["model_attributes"] = {}
+    text, findings = run(c)
+    assert text_at(text, only(findings, "OLV581")) == "{}"
+    c["input_model"]["model_attributes"] = {"model_type": "llama"}
+    none_of(c, "OLV581")
+    # after another pass the model's attributes are not followed
+    none_of(config({"o": {"type": "OnnxPeepholeOptimizer"}, "m": {"type": "VitisAIAddMetaData"}}, model=ONNX_MODEL), "OLV581")
+
+
+def test_qairt_cache_dir_off():
+    text, findings = run(config({"g": {"type": "QairtGenAIBuilder", "cache_dir": None}}))
+    f = only(findings, "OLV582")
+    assert text_at(text, f) == "null" and f.severity == "hint" and "without a cache" in f.message
+    assert f.fix == {"title": "Remove 'cache_dir'", "delete_property": True}
+    text, findings = run(config({"g": {"type": "QairtGenAIBuilder", "cache_dir": ""}}))
+    assert text_at(text, only(findings, "OLV582")) == '""'
+    none_of(config({"g": {"type": "QairtGenAIBuilder"}}), "OLV582")
+    none_of(config({"g": {"type": "QairtGenAIBuilder", "cache_dir": "qairt-cache"}}), "OLV582")

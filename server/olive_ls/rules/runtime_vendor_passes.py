@@ -13,7 +13,7 @@ from pathlib import Path
 from olive_ls.document.nodes import Node
 from olive_ls.model.vendor_behaviour import vendor_behaviour
 from olive_ls.rules.passes import CONVERTERS, MODEL_KINDS
-from olive_ls.rules.registry import ERROR, WARNING, Finding, RuleContext, rule
+from olive_ls.rules.registry import ERROR, HINT, WARNING, Finding, RuleContext, rule
 from olive_ls.rules.runtime_helpers import PRUNED, PRUNED_DETAIL, entries, node_of, param, show
 
 # amd-quark 0.12.post1 and 0.13, quark/onnx/quantization/config/data_type.py `dt_name_map`: the names parse_data_type
@@ -738,3 +738,58 @@ def _recipe_model(path: Path) -> str | None:
     root = parse_document(text, "yaml").root
     value = root.get("model_id_or_path") if root is not None and root.is_object else None
     return value.value if value is not None and value.kind == "string" and value.value else None
+
+
+# --- Vitis AI metadata, QAIRT cache (OLV581-OLV582) -----------------------------------------------------------------
+
+
+def _first_passes(ctx: RuleContext):
+    """(entry, canonical) of the passes that get the input model itself: the first pass (or its alternatives)."""
+    first = ctx.view.passes[0] if ctx.view.passes else None
+    for entry in ctx.view.passes:
+        if entry.name_node is not first.name_node:
+            return
+        canonical = ctx.model.canonical_pass_name(entry.type_name or "")
+        if canonical is not None:
+            yield entry, canonical
+
+
+@rule("OLV581", "vitis-metadata-without-attributes", "VitisAIAddMetaData on an input ONNXModel with no model_attributes.", ERROR)
+def vitis_metadata_without_attributes(ctx: RuleContext):
+    """VitisAIAddMetaData raises ValueError `Model attributes are missing` when the ONNX model it gets has no (or
+    empty) model_attributes (meta_data.py:95-96). An ONNXModel input_model has only the model_attributes its config
+    gives (ONNX models converted by Olive carry the HF config's); checked for the first pass, which gets the input
+    model itself."""
+    model = ctx.view.input_model
+    if model is None or (model.type_name or "").lower() != "onnxmodel" or model.param_value("model_attributes"):
+        return
+    prop = model.params.get("model_attributes")
+    if prop is not None and prop.value is not None and prop.value.kind not in ("object", "null"):
+        return  # another type: the schema's finding
+    for entry, canonical in _first_passes(ctx):
+        if canonical != "VitisAIAddMetaData" or entry.type_node is None:
+            continue
+        yield Finding.at(
+            prop.value if prop is not None and prop.value is not None else entry.type_node,
+            "Olive raises ValueError in VitisAIAddMetaData: 'Model attributes are missing' (the input ONNXModel has none).",
+            detail="meta_data.py:95-96 raises when model.model_attributes is empty; an ONNXModel input_model has only what its "
+            "`model_attributes` gives. Add the keys config_meta_data_keys reads (architectures, model_type by default), "
+            "e.g. copied from the source model's config.json, or convert the model with an Olive pass first.",
+        )
+
+
+@rule("OLV582", "qairt-cache-dir-off", "QairtGenAIBuilder cache_dir set to null or empty: no cache, Olive warns.", HINT)
+def qairt_cache_dir_off(ctx: RuleContext):
+    """cache_dir defaults to ./cache/qairt/gen_ai_builder; set to null or "" QairtGenAIBuilder logs `QAIRT
+    GenAIBuilder cache directory not set. Using this will decrease future preparation time.` and prepares without a
+    cache (gen_ai_builder.py:171-174)."""
+    for entry, canonical in entries(ctx, "QairtGenAIBuilder"):
+        value = param(ctx, entry, canonical, "cache_dir")
+        if not value.given or value.value not in (None, "") or value.node is None:
+            continue
+        yield Finding.at(
+            value.node, f"QairtGenAIBuilder runs without a cache (cache_dir {show(value.value)}): Olive warns, later preparations are slower.",
+            detail="gen_ai_builder.py:171-174 logs `QAIRT GenAIBuilder cache directory not set.` when cache_dir is falsy; "
+            "remove the key to use the default ./cache/qairt/gen_ai_builder.",
+            fix={"title": "Remove 'cache_dir'", "delete_property": True},
+        )
