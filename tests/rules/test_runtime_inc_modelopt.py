@@ -146,3 +146,27 @@ def test_inc_data_config_fix_adds_the_reference():
     assert [a.title for a in fixes] == ["Add 'data_config'"]
     (edit,) = fixes[0].edit.changes["file:///c.json"]
     assert '"data_config": "calib"' in edit.new_text
+
+
+# --- OLV482 (P157) ---------------------------------------------------------------------------------------------
+
+
+def rtx(**params) -> dict:
+    q = {"type": "NVModelOptQuantization", "use_random_calibration_data": True, "calibration_providers": ["NvTensorRtRtx", "cpu"], **params}
+    return config({"q": q}, data=False)
+
+
+def test_nvmo_rtx_profile_without_tokenizer_dir():
+    text, findings = run(rtx())
+    f = only(findings, "OLV482")
+    assert text_at(text, f) == '"NvTensorRtRtx"' and f.severity == "error" and "tokenizer_dir" in f.message
+    assert "from_pretrained" in f.detail and f.fix["add_keys"] == ["tokenizer_dir"]
+    text, findings = run(rtx(tokenizer_dir=""))
+    assert text_at(text, only(findings, "OLV482")) == '""'
+    none_of(rtx(tokenizer_dir="microsoft/Phi-3-mini-4k-instruct"), "OLV482")
+    # RTN builds no shape profile; without NvTensorRtRtx written the EPs are the machine's (only a warning in Olive).
+    none_of(rtx(algorithm="rtn"), "OLV482")
+    none_of(rtx(calibration_providers=["cuda", "cpu"]), "OLV482")
+    c = rtx()
+    del c["passes"]["q"]["calibration_providers"]
+    none_of(c, "OLV482")

@@ -217,3 +217,38 @@ def nvmo_surgery_type(ctx: RuleContext):
             ),
             fix={"title": "Replace with", "replace_value": close or list(MODELOPT_SURGERIES)},
         )
+
+
+# NVModelOptQuantization's NvTensorRtRtx provider name (nvmo_quantization.py:187-188, 275): the only EP whose
+# session options need the model's input shapes, read from tokenizer_dir's config.json (get_input_shapes_profile).
+NVMO_RTX_PROVIDER = "NvTensorRtRtx"
+
+
+@rule("OLV482", "nvmo-rtx-without-tokenizer-dir", "NVModelOptQuantization AWQ for NvTensorRtRtx without tokenizer_dir: Olive raises.", ERROR)
+def nvmo_rtx_without_tokenizer_dir(ctx: RuleContext):
+    """With use_random_calibration_data validate_config lets tokenizer_dir be empty (only a warning,
+    nvmo_quantization.py:176-178), but for AWQ with NvTensorRtRtx among calibration_providers initialize_quant_config
+    builds the EP's shape profile from `AutoConfig.from_pretrained(config.tokenizer_dir)` (lines 274-276, 213):
+    from "" transformers raises before anything is quantized. Without calibration_providers the EPs are the machine's
+    (line 187: NvTensorRTRTXExecutionProvider in onnxruntime), not known here: no finding."""
+    for entry, canonical in entries(ctx, "NVModelOptQuantization"):
+        providers, tokenizer = param(ctx, entry, canonical, "calibration_providers"), param(ctx, entry, canonical, "tokenizer_dir")
+        algorithm, random_data = param(ctx, entry, canonical, "algorithm"), param(ctx, entry, canonical, "use_random_calibration_data")
+        if not all(v.concrete for v in (providers, tokenizer, algorithm, random_data)) or random_data.value is not True:
+            continue
+        if tokenizer.value or not isinstance(algorithm.value, str) or algorithm.value.lower() != "awq":
+            continue
+        rtx = [item for item in (providers.node.items if providers.node is not None and providers.node.is_array else []) if item.value == NVMO_RTX_PROVIDER]
+        if not rtx:
+            continue
+        yield Finding.at(
+            tokenizer.node if tokenizer.given else rtx[0],
+            f"Olive raises in {canonical}: the {NVMO_RTX_PROVIDER} shape profile is read from tokenizer_dir, which is empty.",
+            detail=(
+                f"With AWQ and {NVMO_RTX_PROVIDER} in calibration_providers, nvmo_quantization.py:274-276 calls "
+                "get_input_shapes_profile(config.tokenizer_dir), whose `AutoConfig.from_pretrained('')` (line 213) raises. "
+                "use_random_calibration_data only skips the calibration data (line 254), not this. Set tokenizer_dir to "
+                "the Hugging Face model folder or id (its config.json gives the layers and heads)."
+            ),
+            **({"fix": {"title": "Add 'tokenizer_dir'", "add_keys": ["tokenizer_dir"], "object_path": owner_path(entry)}} if not tokenizer.given else {}),
+        )
