@@ -6,7 +6,7 @@ pass parameter except precision/metadata_only/search/extra_options becomes an ex
 overrides them, and none of it goes through genai's `parse_extra_options`/`check_extra_options` (the CLI's string
 parsing and consistency checks). The genai facts (precisions, boolean keys, int4 algorithms, the keys it reads)
 come from pass-behaviour.json, generated from the installed onnxruntime-genai; genai's search keys and mobius's EP
-map from component-behaviour.json. Rows P012-P025, P027, P035 and P119 of docs/olive-runtime-checks.md.
+map from component-behaviour.json. Rows P012-P027, P035 and P119 of docs/olive-runtime-checks.md.
 """
 
 from __future__ import annotations
@@ -376,4 +376,78 @@ def mobius_builder_default_ep(ctx: RuleContext):
                 "mobius_model_builder.py:112-120 logs `MobiusBuilder: execution provider ... is not explicitly supported; "
                 f"falling back to mobius default EP.` The EPs mobius builds for: {', '.join(mapped)}."
             ),
+        )
+
+
+def _genai_confirmed(ctx: RuleContext) -> bool:
+    """Whether the Python that runs Olive has the onnxruntime-genai whose builder the facts were read from."""
+    env, version = ctx.environment, pass_behaviour(ctx.model).genai_version()
+    if env is None or getattr(env, "error", None) or not version:
+        return False
+    return any(env.version(name) == version for name in env.genai_packages())
+
+
+@rule("OLV414", "model-builder-use-qdq-forced", "use_qdq false for NvTensorRTRTX: onnxruntime-genai's builder forces use_qdq true.", WARNING)
+def model_builder_use_qdq_forced(ctx: RuleContext):
+    """ModelBuilder maps NvTensorRTRTXExecutionProvider to genai's "NvTensorRtRtx" (model_builder.py:60), and genai's
+    create_model then sets `extra_options["use_qdq"] = True` whatever it was (onnxruntime_genai builder.py:184-186):
+    a use_qdq false (the parameter or extra_options) is overridden, with no message. Left unset it is genai's design,
+    no finding."""
+    spec = None
+    for entry, _canonical, metadata_only in _builders(ctx):
+        found = _effective_options(entry).get("use_qdq")
+        if metadata_only or found is None or found[0] is not False:
+            continue
+        spec = spec or target(ctx)
+        if spec is None or spec.ep != "NvTensorRTRTXExecutionProvider":
+            return
+        yield Finding.at(
+            found[1].value,
+            "Olive will build with use_qdq true: onnxruntime-genai forces QDQ for NvTensorRTRTX, so this false is ignored.",
+            detail=(
+                f"The workflow builds for {spec.description}. {_genai(ctx)}'s create_model (builder.py:184-186) sets "
+                "use_qdq True for the NvTensorRtRtx EP before it builds: the int4 weights are QDQ (DequantizeLinear) "
+                "rather than MatMulNBits. Remove the key, or build for another EP."
+            ),
+            fix={"title": "Remove 'use_qdq'", "delete_property": True},
+        )
+
+
+# genai's builders/base.py:344-355: the EPs with block-wise QMoE quantization.
+QMOE_BLOCKWISE_EPS = ("cpu", "webgpu", "trt-rtx")
+
+
+@rule("OLV415", "model-builder-qmoe-block-size-ep", "extra_options.qmoe_block_size on an EP without block-wise QMoE: genai raises.", ERROR)
+def model_builder_qmoe_block_size_ep(ctx: RuleContext):
+    """genai's Model.__init__ (builders/base.py:344-355) raises ValueError `The 'qmoe_block_size' option is not
+    supported for {ep} execution provider with QMoE.` when extra_options has qmoe_block_size, the EP is not cpu,
+    webgpu or trt-rtx, and the MoE op would be QMoE, i.e. the weights are int4 and symmetric (base.py:308). The check
+    runs for every model, MoE or not. ModelBuilder maps CUDA to "cuda", DirectML to "dml", JS to "web". An error when
+    the Python that runs Olive has the onnxruntime-genai it was read from, a warning otherwise."""
+    behaviour = pass_behaviour(ctx.model)
+    spec = None
+    for entry, canonical, metadata_only in _builders(ctx):
+        block = _extra_props(entry).get("qmoe_block_size")
+        precision = param(ctx, entry, canonical, "precision").value
+        symmetric = _effective_options(entry).get("int4_is_symmetric")
+        if metadata_only or block is None or precision != "int4" or (symmetric is not None and not symmetric[0]):
+            continue
+        spec = spec or target(ctx)
+        ep = behaviour.genai_ep(spec.ep) if spec is not None else None
+        ep = "trt-rtx" if ep == "NvTensorRtRtx" else ep  # create_model renames it (builder.py:184-185)
+        if ep is None or ep in QMOE_BLOCKWISE_EPS:
+            return
+        certain = _genai_confirmed(ctx)
+        yield Finding.at(
+            block,
+            f"Olive will fail in ModelBuilder: genai raises ValueError, qmoe_block_size is not supported for its '{ep}' EP.",
+            severity=None if certain else WARNING,
+            detail=(
+                f"The workflow builds for {spec.description}, genai EP '{ep}'. {_genai(ctx)}'s builders/base.py:344-355 raises "
+                f"`The 'qmoe_block_size' option is not supported for {ep} execution provider with QMoE. Block-wise quantization "
+                "is only supported for: cpu, webgpu, trt-rtx.` for any int4 (symmetric) build that has the key, MoE model or "
+                "not. Remove it (the EP then quantizes the experts per tensor)."
+                + ("" if certain else " (Read from that genai version's builder; the version that runs Olive was not confirmed.)")
+            ),
+            fix={"title": "Remove 'qmoe_block_size'", "delete_property": True},
         )

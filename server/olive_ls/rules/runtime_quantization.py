@@ -4,7 +4,7 @@ and onnxruntime.quantization as Olive calls it (olive/passes/onnx/quantization.p
 Olive decides static against dynamic with `quant_mode == "static"` (exactly), indexes onnxruntime's
 CalibrationMethod/QuantFormat enums by name (case-sensitive), maps precisions with quant_type_from_precision, and
 wraps onnxruntime's ValueErrors in OlivePassError (the run then exits 0 without a model). The enums and tables
-come from pass-behaviour.json. Rows P040-P046, P051, P054-P056 of docs/olive-runtime-checks.md.
+come from pass-behaviour.json. Rows P040-P046, P051, P054-P056 and P064 of docs/olive-runtime-checks.md.
 """
 
 from __future__ import annotations
@@ -262,4 +262,38 @@ def qdq_config_ignores_keys(ctx: RuleContext):
                 f"Olive will ignore {key}: with prepare_qdq_config (the default) onnxruntime's get_qdq_config never gets it.",
                 detail="Set prepare_qdq_config: false to have quantize_static use it, or remove the key.",
                 fix={"title": "Add 'prepare_qdq_config'", "add_keys": ["prepare_qdq_config"], "object_path": owner_path(entry), "values": {"prepare_qdq_config": False}},
+            )
+
+
+def _string_items(prop):
+    """(value, node) of the string items of a written list parameter."""
+    if prop is None or prop.value is None or not prop.value.is_array:
+        return []
+    return [(item.value, item) for item in prop.value.items if item.kind == "string"]
+
+
+@rule("OLV416", "quant-op-type-excluded-and-listed", "An op type in both op_types_to_quantize and op_types_to_exclude: it is not quantized.", WARNING)
+def quant_op_type_excluded_and_listed(ctx: RuleContext):
+    """Olive turns op_types_to_exclude into nodes_to_exclude (every node of those types, quantization.py:474-479), in
+    static and dynamic mode, and onnxruntime skips a node in nodes_to_exclude even when its type is in
+    op_types_to_quantize (base_quantizer.py should_quantize_node). So an op type in both lists is not quantized: the
+    parameter description's "op_types_to_quantize takes precedence" does not hold (the onnxruntime < 1.21 QNN path,
+    quantization.py:620-629, extends nodes_to_exclude too). An excluded type that op_types_to_quantize does not list
+    changes nothing."""
+    for entry, canonical in entries(ctx, *QUANT_PASSES):
+        listed = {value for value, _node in _string_items(entry.params.get("op_types_to_quantize"))}
+        excluded = _string_items(entry.params.get("op_types_to_exclude"))
+        if not listed or not excluded:
+            continue
+        for value, node in excluded:
+            if value not in listed:
+                continue
+            yield Finding.at(
+                node,
+                f"Olive will not quantize {value} nodes: op_types_to_exclude wins over op_types_to_quantize, which lists it.",
+                detail=(
+                    f"{canonical} adds every {value} node to nodes_to_exclude (quantization.py:474-479), and onnxruntime skips "
+                    "excluded nodes whatever op_types_to_quantize says (base_quantizer.py:173-190). The parameter's description "
+                    "says op_types_to_quantize takes precedence; in Olive 0.13.0 the exclusion wins. Keep the type in one list."
+                ),
             )

@@ -1,5 +1,6 @@
 """Search at run time (OLV480-OLV489): SEARCHABLE_VALUES on a parameter without search values, and a conditional
-search parameter whose fixed parents leave it no valid choice. Rows P002, P004 of docs/olive-runtime-checks.md.
+search parameter whose fixed parents leave it no valid choice, a Conditional search parameter written in a config. Rows
+P002, P004 and P005 of docs/olive-runtime-checks.md.
 
 What search resolves each parameter to (its search_defaults, its conditional default) is generated from Olive's pass
 configs into pass-behaviour.json (catalog/pass_behaviour_generate.py: search); the resolution below follows
@@ -230,4 +231,47 @@ def search_parameter_invalid(ctx: RuleContext):
                 f"the parameter or its parents are not fixed.` while the search space is built, before any pass runs.{others}"
             ),
             fix=fix,
+        )
+
+
+# --- P005: a Conditional written in a config ----------------------------------------------------------------
+
+CONDITIONAL_TYPES = ("Conditional", "ConditionalDefault")
+
+
+def _written_conditionals(ctx: RuleContext):
+    """(entry, canonical, parameter key, the search parameter's node) of each Conditional a pass config writes."""
+    for entry, canonical in entries(ctx):
+        spec = ctx.model.pass_spec(canonical)
+        for key, prop in entry.params.items():
+            node = prop.value
+            if spec is None or key not in spec.parameters or node is None or not node.is_object:
+                continue
+            kind, marker = node.get("type"), node.get("olive_parameter_type")
+            if marker is not None and marker.value == "SearchParameter" and kind is not None and kind.value in CONDITIONAL_TYPES:
+                yield entry, canonical, key, node
+
+
+@rule("OLV413", "search-conditional-written", "A Conditional search parameter written in a config: Olive cannot build it.", ERROR)
+def search_conditional_written(ctx: RuleContext):
+    """The pass config's validator turns a `{"olive_parameter_type": "SearchParameter", ...}` value into a search
+    parameter (pass_config.py:110-115, json_to_search_parameter), with search on or off. A Conditional (or
+    ConditionalDefault) gets its `parents` as a JSON/YAML list, and Conditional.__init__ asserts `parents must be a
+    tuple` (search/search_parameter.py:124): the pass config fails validation and `olive run` stops. So only the
+    built-in passes' own conditionals (tuples, in Python) reach the search space, and Olive's `Search space is cyclic.`
+    (olive_pass.py:430) cannot be reached from a config."""
+    for _entry, canonical, key, node in _written_conditionals(ctx):
+        parents = node.prop("parents")
+        where = parents.value if parents is not None and parents.value is not None else node.get("type")
+        failure = "`parents must be a tuple`" if parents is not None else "a KeyError"
+        yield Finding.at(
+            where,
+            f"Olive raises validating {canonical}: a Conditional written in a config fails ({failure}).",
+            detail=(
+                f"'{key}' is a {node.get('type').value} search parameter. json_to_search_parameter (search/search_parameter.py:"
+                "292-310) builds it from the written value, and Conditional.__init__ asserts `parents must be a tuple` "
+                "(search_parameter.py:124), which a JSON or YAML list never is; the assertion becomes a ValidationError of the "
+                "pass config, before any pass runs. Write the values to search as a Categorical "
+                '(`{"olive_parameter_type": "SearchParameter", "type": "Categorical", "support": [...]}`) or a list.'
+            ),
         )
