@@ -15,6 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from diagnostic_helpers import TINY, check, find, text_at
 
+from olive_ls.rules.runtime_training import hadamard_size_ok
+
 DATA = {"name": "train", "type": "HuggingfaceContainer", "load_dataset_config": {"data_name": "imdb", "split": "train"}}
 
 
@@ -255,3 +257,141 @@ def test_olv592_training_arg_not_a_field():
     assert "not a transformers.TrainingArguments field" in typo.message and typo.fix["replace_key"][0] == "learning_rate"
     assert "train_utils.py:62-72" in typo.detail and typo.severity == "warning"
     none_of(config({"l": lora(training_args={"max_steps": 2, "learning_rate": 0.1, "extra_args": {"seed": 1}})}), "OLV592")
+
+
+# --- what the model's config.json decides (OLV483-OLV485, OLV488) ----------------------------------------------
+
+LLAMA = {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "hidden_size": 576, "num_attention_heads": 9, "intermediate_size": 1536}
+
+
+def model_folder(tmp_path: Path, config_json: dict) -> None:
+    (tmp_path / "model").mkdir(exist_ok=True)
+    (tmp_path / "model" / "config.json").write_text(json.dumps(config_json))
+
+
+def on_disk(tmp_path: Path, passes: dict, config_json: dict, **model) -> dict:
+    model_folder(tmp_path, config_json)
+    return config(passes, model_path="model", **model)
+
+
+def env_run(tmp_path: Path, c: dict, env_checks=True):
+    text = json.dumps(c, indent=2)
+    return text, check(text, path=tmp_path / "workflow.json", env_checks=env_checks)
+
+
+def env_only(tmp_path, c, code, severity=None):
+    text, findings = env_run(tmp_path, c)
+    found = find(findings, code)
+    assert len(found) == 1, [(f.code, f.text) for f in findings]
+    assert len(found[0].message) <= 120, found[0].message
+    if severity:
+        assert found[0].severity == severity
+    return text, found[0]
+
+
+def env_none(tmp_path, c, code, env_checks=True):
+    _, findings = env_run(tmp_path, c, env_checks)
+    assert find(findings, code) == [], [(f.code, f.text) for f in find(findings, code)]
+
+
+def test_olv483_group_size_not_dividing_the_hidden_size(tmp_path):
+    c = on_disk(tmp_path, {"k": {"type": "KQuant", "group_size": 128}}, LLAMA)
+    text, f = env_only(tmp_path, c, "OLV483", "error")
+    assert text_at(text, f) == "128" and "hidden_size 576 is not divisible by group_size 128" in f.message
+    assert "kquant.py:171-173" in f.detail and f.fix["replace_value"] == [-1, 64, 32, 16]
+    c["passes"]["k"]["group_size"] = 64
+    env_none(tmp_path, c, "OLV483")
+    c["passes"]["k"]["group_size"] = -1
+    env_none(tmp_path, c, "OLV483")
+    # AutoClip's default group_size is 128: the finding is on the pass type; intermediate_size counts too.
+    c = on_disk(tmp_path, {"a": {"type": "AutoClip"}}, {**LLAMA, "hidden_size": 1024, "intermediate_size": 2816 + 32})
+    text, f = env_only(tmp_path, c, "OLV483")
+    assert text_at(text, f) == '"AutoClip"' and "intermediate_size 2848" in f.message and "autoclip.py:177-179" in f.detail
+    # Overrides, an earlier SelectiveMixedPrecision, a MoE model's intermediate_size, --no-env: not claimed.
+    c = on_disk(tmp_path, {"k": {"type": "KQuant", "group_size": 128, "overrides": {"lm_head": {"group_size": 32}}}}, LLAMA)
+    env_none(tmp_path, c, "OLV483")
+    c = on_disk(tmp_path, {"s": {"type": "SelectiveMixedPrecision", "algorithm": "k_quant_mixed"}, "k": {"type": "KQuant", "group_size": 128}}, LLAMA)
+    env_none(tmp_path, c, "OLV483")
+    c = on_disk(tmp_path, {"a": {"type": "AutoClip"}}, {**LLAMA, "hidden_size": 1024, "intermediate_size": 100, "num_experts": 8})
+    env_none(tmp_path, c, "OLV483")
+    env_none(tmp_path, on_disk(tmp_path, {"k": {"type": "KQuant", "group_size": 128}}, LLAMA), "OLV483", env_checks=False)
+
+
+def test_olv484_rotate_on_a_layernorm_model(tmp_path):
+    c = on_disk(tmp_path, {"r": {"type": "QuaRot"}}, {"architectures": ["GPT2LMHeadModel"], "model_type": "gpt2", "n_embd": 64})
+    text, f = env_only(tmp_path, c, "OLV484", "error")
+    assert text_at(text, f) == '"QuaRot"' and "ValueError" in f.message and "LayerNorm" in f.message and "rotate.py:202" in f.detail
+    c = on_disk(tmp_path, {"r": {"type": "SpinQuant"}}, {"architectures": ["OPTForCausalLM"], "model_type": "opt"})
+    text, f = env_only(tmp_path, c, "OLV484")
+    assert "AttributeError" in f.message and "ModelWrapper" in f.detail
+    env_none(tmp_path, on_disk(tmp_path, {"r": {"type": "QuaRot"}}, {**LLAMA, "hidden_size": 2048, "num_attention_heads": 32}), "OLV484")
+
+
+def test_olv485_hadamard_size(tmp_path):
+    assert [n for n in (576, 896, 960, 1536, 2048, 3072, 3584, 4096, 5120, 64, 128) if not hadamard_size_ok(n)] == []
+    assert [n for n in (100, 344 * 3, 1000, 172 * 3) if hadamard_size_ok(n)] == []
+    c = on_disk(tmp_path, {"r": {"type": "QuaRot"}}, {**LLAMA, "hidden_size": 1000, "num_attention_heads": 8})
+    text, f = env_only(tmp_path, c, "OLV485", "error")
+    assert text_at(text, f) == '"QuaRot"' and "hidden_size 1000" in f.message and "AssertionError" in f.message
+    assert "head_dim 125" in f.detail and f.fix is None
+    c["passes"]["r"]["rotate_mode"] = "hadamard"
+    text, f = env_only(tmp_path, c, "OLV485")
+    assert text_at(text, f) == '"hadamard"' and f.fix["replace_value"] == ["random"]
+    c["passes"]["r"]["rotate_mode"] = "random"
+    env_none(tmp_path, c, "OLV485")
+    env_none(tmp_path, on_disk(tmp_path, {"r": {"type": "SpinQuant"}}, {**LLAMA, "hidden_size": 2048, "num_attention_heads": 32}), "OLV485")
+
+
+def test_olv488_gradient_checkpointing_unsupported(tmp_path):
+    xlnet = {"architectures": ["XLNetLMHeadModel"], "model_type": "xlnet"}
+    c = on_disk(tmp_path, {"l": lora(target_modules=["q"], training_args={"gradient_checkpointing": True})}, xlnet)
+    text, f = env_only(tmp_path, c, "OLV488", "warning")
+    assert text_at(text, f) == "true" and "without gradient checkpointing" in f.message and "train_utils.py:156-161" in f.detail
+    c["passes"]["l"]["training_args"]["gradient_checkpointing"] = False
+    env_none(tmp_path, c, "OLV488")
+    # Left to its default (true) Olive's warning is no mistake of the config; a model that supports it: none.
+    env_none(tmp_path, on_disk(tmp_path, {"l": lora(target_modules=["q"])}, xlnet), "OLV488")
+    env_none(tmp_path, on_disk(tmp_path, {"l": lora(training_args={"gradient_checkpointing": True})}, LLAMA), "OLV488")
+
+
+# --- CaptureSplitInfo and a PyTorchModel's calibration data (OLV486, OLV487, OLV489) ---------------------------
+
+PYTORCH = {"type": "PyTorchModel", "model_path": "model.pt"}
+
+
+def pytorch(passes: dict) -> dict:
+    c = config(passes)
+    c["input_model"] = dict(PYTORCH)
+    return c
+
+
+def test_olv486_capture_split_block_not_inferable():
+    c = pytorch({"s": {"type": "CaptureSplitInfo", "num_splits": 2}})
+    text, f = only(c, "OLV486", "error")
+    assert text_at(text, f) == '"CaptureSplitInfo"' and "block_to_split" in f.message and f.fix["add_keys"] == ["block_to_split"]
+    c["passes"]["s"]["block_to_split"] = ""
+    none_of(c, "OLV486")
+    c["passes"]["s"]["block_to_split"] = "model.layers"
+    none_of(c, "OLV486")
+    none_of(config({"s": {"type": "CaptureSplitInfo", "num_splits": 2}}), "OLV486")
+
+
+def test_olv487_capture_split_num_splits_not_positive():
+    c = config({"s": {"type": "CaptureSplitInfo", "num_splits": 0}})
+    text, f = only(c, "OLV487", "error")
+    assert text_at(text, f) == "0" and "num_splits 0" in f.message and "One of num_splits or cost_model" in f.detail
+    c["passes"]["s"]["num_splits"] = -2
+    text, f = only(c, "OLV487")
+    assert text_at(text, f) == "-2" and "larger than 0" in f.detail
+    c["passes"]["s"]["num_splits"] = 2
+    none_of(c, "OLV487")
+    none_of(config({"s": {"type": "CaptureSplitInfo", "num_splits": 0, "cost_model": "cost.csv"}}), "OLV487")
+
+
+def test_olv489_pytorch_model_calibration_needs_data_config():
+    c = pytorch({"g": {"type": "GptqModel"}})
+    text, f = only(c, "OLV489", "error")
+    assert text_at(text, f) == '"GptqModel"' and "data_config" in f.message and f.fix["values"] == {"data_config": "train"}
+    c["passes"]["g"]["data_config"] = "train"
+    none_of(c, "OLV489")
+    none_of(config({"g": {"type": "GptqModel"}}), "OLV489")  # an HfModel gets wikitext

@@ -24,6 +24,7 @@ from olive_ls.rules.runtime_helpers import (
     PRUNED_DETAIL,
     entries,
     node_of,
+    owner_path,
     param,
     show,
 )
@@ -560,4 +561,312 @@ def audio_pre_process_input_cols(ctx: RuleContext):
             f"Olive will fail loading data: audio_classification_pre_process takes one input column, not {len(cols.value.items)}.",
             detail="pre_process_data.py:262 asserts `Only one input column is supported for audio classification task.`" + _unused_note(data),
             severity=_severity(data),
+        )
+
+
+# --- what the input model's config.json decides (OLV483-OLV486, OLV488) ----------------------------------------
+# These read the model's config.json through runtime_model_files' readers (a local folder, or a hub id in the local
+# Hugging Face cache), so they run only with environment checks on.
+
+
+def _int_key(config: dict, key: str) -> int | None:
+    value = config.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def _moe(config: dict) -> bool:
+    """A mixture-of-experts config: its experts' sizes (and whether they are nn.Linear at all) are not intermediate_size's."""
+    return any("expert" in key for key in config)
+
+
+def _linear_in_features(config: dict) -> dict[str, int]:
+    """The nn.Linear in_features a llama-like decoder's config.json gives: hidden_size (q/k/v, gate/up), the
+    attention output's heads x head_dim (o_proj) and intermediate_size (down_proj, not for MoE models)."""
+    sizes = {}
+    hidden, heads, head_dim = _int_key(config, "hidden_size"), _int_key(config, "num_attention_heads"), _int_key(config, "head_dim")
+    if hidden:
+        sizes["hidden_size"] = hidden
+    if heads and head_dim:
+        sizes["num_attention_heads x head_dim"] = heads * head_dim
+    if not _moe(config) and _int_key(config, "intermediate_size"):
+        sizes["intermediate_size"] = config["intermediate_size"]
+    return sizes
+
+
+def _mixed_precision_before(ctx: RuleContext, entry: PassEntry) -> bool:
+    """An earlier SelectiveMixedPrecision sets mixed_precision_info, whose group sizes override the pass's (quant_utils.py:310-319)."""
+    from olive_ls.rules.runtime_onnx_passes import _earlier
+
+    return any(canonical == "SelectiveMixedPrecision" for _e, canonical in _earlier(ctx, entry))
+
+
+def _group_size_divisors(sizes: dict[str, int]) -> list[int]:
+    return [-1, *(g for g in (128, 64, 32, 16) if all(size % g == 0 for size in sizes.values()))]
+
+
+@rule(
+    "OLV483",
+    "quantizer-group-size-not-dividing",
+    "AutoClip or KQuant group_size that does not divide the model's hidden or intermediate size: Olive raises.",
+    ERROR,
+    needs_environment=True,
+)
+def quantizer_group_size_not_dividing(ctx: RuleContext):
+    """AutoClip (autoclip.py:177-179) and KQuant (kquant_find_qparams, kquant.py:171-173) raise ValueError when a
+    quantized nn.Linear's in_features is not divisible by group_size (-1 means the whole row). The in_features are
+    config.json's hidden_size (q/k/v, gate/up), num_attention_heads x head_dim (o_proj) and intermediate_size
+    (down_proj). Not claimed with per-module overrides or after SelectiveMixedPrecision (their group sizes win), nor
+    for intermediate_size on a mixture-of-experts model. (A weight not 2-D, autoclip.py:173-174, is unreachable: only
+    nn.Linear modules are quantized.)"""
+    from olive_ls.rules.runtime_model_files import _hf_passes, input_model_files
+
+    files = input_model_files(ctx)
+    sizes = _linear_in_features(files.config) if files is not None else {}
+    if not sizes:
+        return
+    for entry, canonical in _hf_passes(ctx, "AutoClip", "KQuant"):
+        group, overrides = param(ctx, entry, canonical, "group_size"), param(ctx, entry, canonical, "overrides")
+        if not group.concrete or not isinstance(group.value, int) or group.value <= 0 or overrides.value or _mixed_precision_before(ctx, entry):
+            continue
+        bad = {name: size for name, size in sizes.items() if size % group.value}
+        if not bad:
+            continue
+        name, size = next(iter(bad.items()))
+        yield Finding.at(
+            group.node if group.given else node_of(entry),
+            f"Olive raises ValueError in {canonical}: {name} {size} is not divisible by group_size {group.value}.",
+            detail=(
+                f"{files.where}/config.json gives {', '.join(f'{k} {v}' for k, v in bad.items())}; "
+                + ("autoclip.py:177-179 raises `Weight in_features must be divisible by group_size.`" if canonical == "AutoClip"
+                   else "kquant.py:171-173 raises `in_features (...) must be divisible by group_size (...) for k-quant.`")
+                + " Use a group_size that divides every in_features, or -1 (per channel)."
+            ),
+            fix={"title": "Replace with", "replace_value": _group_size_divisors(sizes)} if group.given else None,
+        )
+
+
+# Model types QuaRot/SpinQuant cannot rotate (rotate.py:202 `fuse_layer_norms`), read from transformers 5.24.0's
+# models (built from their configs) through Olive 0.13.0's ModelWrapper (olive/common/hf/wrapper.py):
+# - the final norm is an nn.LayerNorm: ValueError `Model uses LayerNorm. Only RMSNorm fusion is supported.`;
+# - LayerNorm models whose modules the wrapper's default names (model.norm, model.layers, post_attention_layernorm)
+#   do not find, or whose LayerNorm has no weight: AttributeError.
+# tests/rules/test_runtime_pytorch_more_slow.py builds each and shows the exception.
+ROTATE_LAYERNORM_MODEL_TYPES = ("gpt2", "stablelm", "starcoder2")
+ROTATE_UNFOUND_MODEL_TYPES = ("bloom", "codegen", "cohere", "falcon", "gpt_bigcode", "gpt_neox", "gptj", "mpt", "olmo", "opt", "phi")
+ROTATE_PASSES = ("QuaRot", "SpinQuant")
+
+
+@rule("OLV484", "rotate-layernorm-model", "QuaRot or SpinQuant on a model type with LayerNorm: Olive fuses only RMSNorm and raises.", ERROR, needs_environment=True)
+def rotate_layernorm_model(ctx: RuleContext):
+    """QuaRot and SpinQuant fuse the norms into the linear layers first (rotate.py:94-102, fuse_layer_norms): a final
+    nn.LayerNorm raises ValueError `Model uses LayerNorm. Only RMSNorm fusion is supported.` (line 202); the other
+    LayerNorm model types in the table fail earlier in Olive's ModelWrapper, whose default module names they do not
+    have. The model type is model_attributes.model_type, else config.json's."""
+    from olive_ls.rules.runtime_model_files import _hf_passes, _model_type, input_model_files
+
+    files = input_model_files(ctx)
+    model_type = _model_type(ctx, files) if files is not None else None
+    if model_type not in ROTATE_LAYERNORM_MODEL_TYPES + ROTATE_UNFOUND_MODEL_TYPES:
+        return
+    layernorm = model_type in ROTATE_LAYERNORM_MODEL_TYPES
+    for entry, canonical in _hf_passes(ctx, *ROTATE_PASSES):
+        yield Finding.at(
+            entry.type_node,
+            f"Olive raises {'ValueError' if layernorm else 'AttributeError'} in {canonical}: model type '{model_type}' uses LayerNorm, not RMSNorm.",
+            detail=(
+                f"{files.where}/config.json has model_type '{model_type}'. "
+                + ("rotate.py:202 raises `Model uses LayerNorm. Only RMSNorm fusion is supported.`" if layernorm
+                   else "Olive's ModelWrapper (common/hf/wrapper.py) finds no RMSNorm-style modules in it (`Attribute model.norm not found.` or the like) before rotating.")
+                + f" QuaRot/SpinQuant rotate RMSNorm decoders (llama, mistral, qwen2, gemma...); read from transformers 5.24.0."
+            ),
+        )
+
+
+# hadamard_utils.get_hadK (hadamard_utils.py:13-62): the Hadamard sizes it tries, in its order; n must be K x 2^m for
+# the first K dividing n (or a power of 2 when none does).
+HADAMARD_SIZES = (172, 156, 140, 108, 60, 52, 36, 28, 40, 20, 12)
+
+
+def _is_pow2(n: int) -> bool:
+    return n > 0 and n & (n - 1) == 0
+
+
+def hadamard_size_ok(n: int) -> bool:
+    """Whether get_hadK(n) passes its assertion."""
+    for k in HADAMARD_SIZES:
+        if n % k == 0:
+            return _is_pow2(n // k)
+    return _is_pow2(n)
+
+
+def _rotated_sizes(config: dict) -> dict[str, int]:
+    """The matrix sizes rotate.py builds Hadamard rotations of: R1 of the hidden size (line 108), R2 of the head
+    dimension (line 133; config head_dim, else hidden_size // num_attention_heads, wrapper.py:246)."""
+    hidden, heads, head_dim = _int_key(config, "hidden_size"), _int_key(config, "num_attention_heads"), _int_key(config, "head_dim")
+    sizes = {"hidden_size": hidden} if hidden else {}
+    if head_dim or (hidden and heads):
+        sizes["head_dim"] = head_dim or hidden // heads
+    return sizes
+
+
+@rule("OLV485", "rotate-hadamard-size", "QuaRot or SpinQuant hadamard rotation of a hidden size or head_dim Olive has no Hadamard matrix for.", ERROR, needs_environment=True)
+def rotate_hadamard_size(ctx: RuleContext):
+    """With rotate_mode hadamard (the default) QuaRot/SpinQuant build random Hadamard matrices of the hidden size
+    and the head dimension (rotate.py:108, 133); get_hadK asserts the size is a power of 2 times the first of its
+    known sizes (172, 156, ..., 12) that divides it (hadamard_utils.py:13-62). rotate_mode random has no such limit."""
+    from olive_ls.rules.runtime_model_files import _hf_passes, _model_type, input_model_files
+
+    files = input_model_files(ctx)
+    if files is None or _model_type(ctx, files) in ROTATE_LAYERNORM_MODEL_TYPES + ROTATE_UNFOUND_MODEL_TYPES:
+        return  # OLV484: the pass fails before rotating
+    bad = {name: n for name, n in _rotated_sizes(files.config).items() if not hadamard_size_ok(n)}
+    if not bad:
+        return
+    name, size = next(iter(bad.items()))
+    for entry, canonical in _hf_passes(ctx, *ROTATE_PASSES):
+        mode = param(ctx, entry, canonical, "rotate_mode")
+        if not mode.concrete or mode.value != "hadamard":
+            continue
+        yield Finding.at(
+            mode.node if mode.given else entry.type_node,
+            f"Olive raises AssertionError in {canonical}: no Hadamard matrix of {name} {size}; use rotate_mode random.",
+            detail=(
+                f"{files.where}/config.json gives {', '.join(f'{k} {v}' for k, v in bad.items())}. hadamard_utils.py:13-62 "
+                f"(get_hadK) asserts n is a power of 2 times the first of {', '.join(map(str, HADAMARD_SIZES))} that divides "
+                "it (or a power of 2). rotate_mode random (a QR-orthogonal matrix) takes any size."
+            ),
+            fix={"title": "Replace with", "replace_value": ["random"]} if mode.given else None,
+        )
+
+
+# --- CaptureSplitInfo (OLV486, OLV487) -------------------------------------------------------------------------
+
+
+def _pytorch_passes(ctx: RuleContext, *names: str):
+    """(entry, canonical) of the passes of these types that get a PyTorchModel (not an HfModel)."""
+    wanted = set(names)
+    for entry, canonical, kind in _model_flow(ctx):
+        if canonical in wanted and kind == "pytorch" and entry.type_node is not None:
+            yield entry, canonical
+
+
+@rule("OLV486", "capture-split-block-not-inferable", "CaptureSplitInfo num_splits on a PyTorchModel without block_to_split: Olive raises.", ERROR)
+def capture_split_block_not_inferable(ctx: RuleContext):
+    """With num_splits, CaptureSplitInfo finds the layers to split itself only for an HfModel (Olive's ModelWrapper);
+    for a PyTorchModel without block_to_split it raises ValueError `block_to_split is not set and could not be
+    inferred. Please set it manually.` (capture_split_info.py:108-115). ("" is a valid block_to_split: the model.)"""
+    for entry, canonical in _pytorch_passes(ctx, "CaptureSplitInfo"):
+        splits, block = param(ctx, entry, canonical, "num_splits"), param(ctx, entry, canonical, "block_to_split")
+        if not splits.concrete or not isinstance(splits.value, int) or isinstance(splits.value, bool) or splits.value <= 0 or block.value is not None:
+            continue
+        yield Finding.at(
+            block.prop if block.given else node_of(entry),
+            f"Olive raises ValueError in {canonical}: block_to_split cannot be inferred for a PyTorchModel; set it.",
+            detail=(
+                "capture_split_info.py:108-115 infers the layer block only for an HfModel; for a PyTorchModel it raises "
+                "`block_to_split is not set and could not be inferred. Please set it manually.` Name the module whose "
+                "children are split (e.g. 'model.layers')."
+            ),
+            fix=None if block.given else {"title": "Add 'block_to_split'", "add_keys": ["block_to_split"], "object_path": owner_path(entry)},
+        )
+
+
+@rule("OLV487", "capture-split-num-splits-not-positive", "CaptureSplitInfo num_splits 0 (without cost_model) or negative: Olive raises.", ERROR)
+def capture_split_num_splits_not_positive(ctx: RuleContext):
+    """validate_config only asks num_splits or cost_model to be set (capture_split_info.py:70-71); the run branches on
+    `if config.num_splits:` (line 88): 0 without cost_model reaches `raise ValueError("One of num_splits or
+    cost_model is required.")` (line 93), a negative number reaches numpy's array_split, which raises ValueError
+    `number sections must be larger than 0.` (line 131). (0 with a cost_model splits by the cost model.)"""
+    for entry, canonical in entries(ctx, "CaptureSplitInfo"):
+        splits, cost = param(ctx, entry, canonical, "num_splits"), param(ctx, entry, canonical, "cost_model")
+        if not splits.given or not splits.concrete or not isinstance(splits.value, int) or isinstance(splits.value, bool):
+            continue
+        if splits.value > 0 or (splits.value == 0 and cost.value is not None):
+            continue
+        why = (
+            "capture_split_info.py:88-93 treats num_splits 0 as unset and, with no cost_model, raises `One of num_splits or cost_model is required.`"
+            if splits.value == 0
+            else "capture_split_info.py:133 passes it to numpy.array_split, which raises `number sections must be larger than 0.`"
+        )
+        yield Finding.at(
+            splits.node,
+            f"Olive raises ValueError in {canonical}: num_splits {splits.value} is not a number of splits (1 or more).",
+            detail=why + " validate_config (lines 70-71) only checks that one of them is set, so the pass is not pruned.",
+        )
+
+
+# --- training arguments against the model (OLV488) and calibration data of a PyTorchModel (OLV489) ------------
+
+# The causal-LM model types whose transformers class sets supports_gradient_checkpointing False (transformers 5.24.0,
+# MODEL_FOR_CAUSAL_LM_MAPPING_NAMES; tests/rules/test_runtime_pytorch_more_slow.py reads them again).
+NO_GRADIENT_CHECKPOINTING = ("cpmant", "ctrl", "gpt_neox_japanese", "jetmoe", "openai-gpt", "reformer", "xlm", "xlnet")
+TRANSFORMERS_VERSION = "5.24.0"
+
+
+@rule(
+    "OLV488",
+    "gradient-checkpointing-unsupported",
+    "LoRA-family training_args.gradient_checkpointing true on a model whose class does not support it: Olive turns it off.",
+    WARNING,
+    needs_environment=True,
+)
+def gradient_checkpointing_unsupported(ctx: RuleContext):
+    """prepare_model_for_finetuning (train_utils.py:156-161) logs `gradient_checkpointing is True, but model does not
+    support gradient checkpointing!` and sets it to False when the loaded model's class has
+    supports_gradient_checkpointing False; the model trains without it (more memory). Claimed only where the config
+    writes true (true is also the default, train_utils.py:38) and the causal-LM class of config.json's model_type is
+    one of transformers' that do not support it (read from transformers 5.24.0)."""
+    from olive_ls.rules.runtime_model_files import CAUSAL_LM_TASKS, _hf_passes, input_model_files
+
+    files = input_model_files(ctx)
+    if files is None or files.model_type not in NO_GRADIENT_CHECKPOINTING or _task(ctx) not in CAUSAL_LM_TASKS:
+        return
+    lora = _lora_passes(ctx) - {"SDLoRA"}
+    for entry, canonical in _hf_passes(ctx, *lora):
+        _node, args = _training_args(entry)
+        prop = args.get("gradient_checkpointing")
+        if prop is None or prop.value is None or prop.value.value is not True:
+            continue
+        yield Finding.at(
+            prop.value,
+            f"Olive will train {canonical} without gradient checkpointing: model type '{files.model_type}' does not support it.",
+            detail=(
+                f"{files.where}/config.json has model_type '{files.model_type}', whose transformers {TRANSFORMERS_VERSION} causal-LM "
+                "class has supports_gradient_checkpointing False; train_utils.py:156-161 logs a warning and sets "
+                "gradient_checkpointing to False."
+            ),
+            fix={"title": "Replace with", "replace_value": [False]},
+        )
+
+
+def _task(ctx: RuleContext) -> str:
+    value = ctx.view.input_model.param_value("task") if ctx.view.input_model is not None else None
+    return value if isinstance(value, str) else DEFAULT_HF_TASK
+
+
+# The passes that read calibration data through train_utils.get_calibration_dataset with the pass's data_config and
+# take a PyTorchModel: GptqModel (gptqmodel.py:119) and GptqQuantizer (autogptq.py:117, after its CUDA check).
+CALIBRATION_DATASET_PASSES = ("GptqModel", "GptqQuantizer")
+
+
+@rule("OLV489", "calibration-data-config-required", "GptqModel or GptqQuantizer on a PyTorchModel without data_config: Olive raises.", ERROR)
+def calibration_data_config_required(ctx: RuleContext):
+    """get_calibration_dataset builds a wikitext data config itself only for an HfModel; for a PyTorchModel without
+    data_config it raises ValueError `Data config is required for PyTorch model.` (train_utils.py:280-290). A dataset
+    of the wrong form (lines 296-305) needs the data."""
+    names = sorted(ctx.view.data_config_names)
+    for entry, canonical in _pytorch_passes(ctx, *CALIBRATION_DATASET_PASSES):
+        data = param(ctx, entry, canonical, "data_config")
+        if data.value:
+            continue
+        yield Finding.at(
+            data.prop if data.given else node_of(entry),
+            f"Olive raises ValueError in {canonical}: a PyTorchModel needs data_config for calibration.",
+            detail=(
+                "train_utils.py:280-290 (get_calibration_dataset) falls back to wikitext only for an HfModel; for a "
+                "PyTorchModel it raises `Data config is required for PyTorch model.` Give a data config whose batches "
+                "are dicts with input_ids and attention_mask."
+            ),
+            fix={"title": "Add 'data_config'", "add_keys": ["data_config"], "object_path": owner_path(entry), **({"values": {"data_config": names[0]}} if names else {})}
+            if not data.given else None,
         )
