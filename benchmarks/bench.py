@@ -2,7 +2,7 @@
 
     make bench                                  # = .venv/bin/python benchmarks/bench.py
     .venv/bin/python benchmarks/bench.py [--samples N] [--edit-samples N] [--starts N] [--repeat N] [--quick]
-                                         [--corpus DIR] [--json FILE] [--no-npm-servers]
+                                         [--corpus DIR] [--json FILE] [--readme] [--no-npm-servers]
 
 What runs (each script also runs alone; this reuses their functions):
 - benchmarks/check_corpus.py: `olive-ls check` over the corpus beside Olive's own validation (RunConfig + each
@@ -45,6 +45,8 @@ from lsp_latency import percentile
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 NA = "not available"
+README = REPO / "README.md"
+README_START, README_END = "<!-- make bench: start -->", "<!-- make bench: end -->"
 
 
 def log(message: str) -> None:
@@ -112,7 +114,10 @@ def pair(values: list[float] | None, delay: float | None = None, want: int | Non
 
 
 def ratio(ours: float, theirs: float | None) -> str:
-    return f"{ours / theirs:.2f}x" if theirs else NA
+    if not theirs:
+        return NA
+    value = ours / theirs
+    return f"{value:.2f}x" if value >= 0.1 else f"{value:.2g}x"
 
 
 def yes(condition: bool) -> str:
@@ -308,16 +313,46 @@ def build_table(results: dict) -> Table:
     return table
 
 
-def describe(results: dict, args, wall: float, started: datetime.datetime, loads: tuple) -> str:
-    a = results["anchors"]
-    commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False).stdout.strip()
-    dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no", "server"], capture_output=True, text=True, check=False).stdout.strip()
-    servers = ", ".join(f"{name}: {version}" for name, version in a["servers"].items())
+def git(*argv: str) -> str:
+    try:
+        return subprocess.run(["git", "-C", str(REPO), *argv], capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        return ""
+
+
+def run_facts(args, wall: float, started: datetime.datetime, loads: tuple) -> dict:
+    """What the line under the table says about the run, kept with its figures (--json)."""
+    shown, skip = [], False
+    for arg in sys.argv[1:]:  # --json FILE and --readme change no figure
+        if skip or arg in ("--make", "--readme", "--json") or arg.startswith("--json="):
+            skip = arg == "--json"
+            continue
+        shown.append(arg)
+    command = " ".join(["make bench", *([f"BENCH_ARGS='{' '.join(shown)}'"] if shown else [])] if args.make else ["benchmarks/bench.py", *shown])
+    return {
+        "command": command,
+        "started": f"{started:%Y-%m-%d %H:%M} UTC",
+        "wall_s": wall,
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "server_dirty": bool(git("status", "--porcelain", "--untracked-files=no", "server")),
+        "cores": os.cpu_count(),
+        "cpu": platform.processor() or platform.machine(),
+        "loads": list(loads),
+        "samples": args.samples,
+        "edit_samples": args.edit_samples,
+        "starts": args.starts,
+        "repeat": args.repeat,
+    }
+
+
+def describe(results: dict) -> str:
+    run = results["run"]
+    servers = ", ".join(f"{name}: {version}" for name, version in results["anchors"]["servers"].items())
     return (
-        f"`{' '.join(['make bench'] if args.make else ['benchmarks/bench.py', *sys.argv[1:]])}`, started {started:%Y-%m-%d %H:%M} UTC, "
-        f"wall {wall / 60:.1f} min; commit {commit}{' (server/ with uncommitted changes)' if dirty else ''}; "
-        f"{os.cpu_count()} cores ({platform.processor() or platform.machine()}), load average {loads[0]:.1f} at the start, {loads[1]:.1f} at the end; "
-        f"{args.samples} completion samples, {args.edit_samples} edits of each kind, {args.starts} starts, {args.repeat} check runs; {servers}."
+        f"`{run['command']}`, started {run['started']}, wall {run['wall_s'] / 60:.1f} min; "
+        f"commit {run['commit']}{' (server/ with uncommitted changes)' if run['server_dirty'] else ''}; "
+        f"{run['cores']} cores ({run['cpu']}), load average {run['loads'][0]:.1f} at the start, {run['loads'][1]:.1f} at the end; "
+        f"{run['samples']} completion samples, {run['edit_samples']} edits of each kind, {run['starts']} starts, {run['repeat']} check runs; {servers}."
     )
 
 
@@ -331,26 +366,40 @@ def main() -> int:
     parser.add_argument("--corpus", default=str(check_corpus.DEFAULT_CORPUS))
     parser.add_argument("--no-npm-servers", action="store_true", help="olive-ls alone: the JSON and YAML servers not installed or run")
     parser.add_argument("--json", metavar="FILE", help="also write every measured figure to FILE")
+    parser.add_argument("--readme", action="store_true", help=f"also write the table into {README.name} (between {README_START} and {README_END})")
+    parser.add_argument("--from-json", metavar="FILE", help="measure nothing: print (and --readme) the table of a run saved with --json")
     parser.add_argument("--make", action="store_true", help=argparse.SUPPRESS)  # how `make bench` names itself in the output
     args = parser.parse_args()
     if args.quick:
         args.samples, args.edit_samples, args.starts, args.repeat = 5, 4, 2, 1
 
-    started = datetime.datetime.now(datetime.timezone.utc)
-    load_before = os.getloadavg()[0]
-    t0 = time.perf_counter()
-    results = run_all(args)
-    wall = time.perf_counter() - t0
-    loads = (load_before, os.getloadavg()[0])
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=1))
+    if args.from_json:
+        results = json.loads(Path(args.from_json).read_text())
+    else:
+        started = datetime.datetime.now(datetime.timezone.utc)
+        load_before = os.getloadavg()[0]
+        t0 = time.perf_counter()
+        results = run_all(args)
+        results["run"] = run_facts(args, time.perf_counter() - t0, started, (load_before, os.getloadavg()[0]))
+        if args.json:
+            Path(args.json).write_text(json.dumps(results, indent=1))
+    block = "\n\n".join([describe(results), LEGEND, build_table(results).markdown()])
     print()
-    print(LEGEND)
-    print()
-    print(build_table(results).markdown())
-    print()
-    print(describe(results, args, wall, started, loads))
+    print(block)
+    if args.readme:
+        write_readme(block)
     return 0
+
+
+def write_readme(block: str) -> None:
+    text = README.read_text()
+    if README_START not in text or README_END not in text:
+        print(f"{README.name}: no {README_START} ... {README_END} block; not written", file=sys.stderr)
+        return
+    head, rest = text.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    README.write_text(f"{head}{README_START}\n{block}\n{README_END}{tail}")
+    print(f"written into {README}", file=sys.stderr)
 
 
 if __name__ == "__main__":
