@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import copy
 import json
+
+import pytest
 import sys
 from pathlib import Path
 
@@ -280,3 +282,84 @@ def test_every_code_of_the_family_is_tested_here():
 
     mine = sorted(c for c, r in load_rules().items() if r.family == "runtime_model_files" or "OLV590" <= c <= "OLV591")
     assert mine and all(c.lower() in source for c in mine), [c for c in mine if c.lower() not in source]
+
+
+# --- OLV583: which .onnx file an ONNXModel folder opens ---------------------------------------------------------
+
+
+def onnx_workflow(**model) -> dict:
+    c = workflow({"p": {"type": "OnnxPeepholeOptimizer"}})
+    c["input_model"] = {"type": "ONNXModel", "model_path": "onnx", **model}
+    return c
+
+
+def onnx_folder(tmp_path: Path, *names: str) -> Path:
+    path = tmp_path / "onnx"
+    path.mkdir()
+    for name in names:
+        (path / name).write_bytes(b"")
+    return path
+
+
+def test_olv583_onnx_folder_file_name_missing(tmp_path):
+    onnx_folder(tmp_path, "model.onnx", "decoder.onnx")
+    text, f = only(tmp_path, onnx_workflow(onnx_file_name="modle.onnx"), "OLV583")
+    assert text_at(text, f) == '"modle.onnx"' and f.severity == "error" and "AssertionError" in f.message
+    assert "onnx_utils.py:44-46" in f.detail and f.fix["replace_value"][0] == "model.onnx"
+    none_of(tmp_path, onnx_workflow(onnx_file_name="model.onnx"), "OLV583")
+
+
+def test_olv583_onnx_folder_several_files(tmp_path):
+    onnx_folder(tmp_path, "model.onnx", "decoder.onnx")
+    text, f = only(tmp_path, onnx_workflow(), "OLV583")
+    assert text_at(text, f) == '"onnx"' and "needs onnx_file_name" in f.message and "2 .onnx files" in f.message
+    assert f.fix["values"] == {"onnx_file_name": "decoder.onnx"}
+    none_of(tmp_path, onnx_workflow(onnx_file_name="decoder.onnx"), "OLV583")
+    none_of(tmp_path, onnx_workflow(), "OLV583", env_checks=False)
+
+
+def test_olv583_onnx_folder_one_or_no_file(tmp_path):
+    onnx_folder(tmp_path)
+    text, f = only(tmp_path, onnx_workflow(), "OLV583")
+    assert "no .onnx file" in f.message
+    (tmp_path / "onnx" / "model.onnx").write_bytes(b"")
+    none_of(tmp_path, onnx_workflow(), "OLV583")
+
+
+# --- OLV584: a KV cache sized from config.json -------------------------------------------------------------------
+
+IO = {"input_names": ["input_ids"], "input_shapes": [[1, 8]], "output_names": ["logits"]}
+CONVERT = {"c": {"type": "OnnxConversion"}}
+
+
+def test_olv584_kv_cache_sizes_missing(tmp_path):
+    folder(tmp_path, {"model_type": "llava", "text_config": {"hidden_size": 64}})
+    text, f = only(tmp_path, workflow(CONVERT, io_config={**IO, "kv_cache": True}), "OLV584")
+    assert text_at(text, f) == "true" and f.severity == "warning" and "num_hidden_layers, num_attention_heads, hidden_size" in f.message
+    assert "io_config.py:159-185" in f.detail and "n_layer" in f.detail
+    # the default task text-generation-with-past builds the cache too: the finding goes on io_config's key
+    text, f = only(tmp_path, workflow(CONVERT, io_config=IO), "OLV584")
+    assert text_at(text, f) == '"io_config"' and "text-generation-with-past" in f.detail
+    none_of(tmp_path, workflow(CONVERT, io_config=IO, task="text-classification"), "OLV584")
+    sizes = {"num_hidden_layers": 2, "num_attention_heads": 4, "hidden_size": 64}
+    none_of(tmp_path, workflow(CONVERT, io_config={**IO, "kv_cache": sizes}), "OLV584")
+    none_of(tmp_path, workflow(CONVERT, io_config=IO, model_attributes=sizes), "OLV584")
+
+
+def test_olv584_kv_cache_sizes_by_alias(tmp_path):
+    folder(tmp_path, {"model_type": "gpt2", "n_layer": 2, "n_head": 4, "n_embd": 64})
+    none_of(tmp_path, workflow(CONVERT, io_config={**IO, "kv_cache": True}), "OLV584")
+    folder(tmp_path, {"model_type": "gpt2", "n_layer": 2, "n_embd": 64})
+    text, f = only(tmp_path, workflow(CONVERT, io_config={**IO, "kv_cache": True}), "OLV584")
+    assert "no num_attention_heads (KV cache)" in f.message
+
+
+def test_olv584_kv_cache_aliases_are_olives():
+    import yaml
+
+    olive = pytest.importorskip("olive")
+    aliases = yaml.safe_load((Path(olive.__file__).parent / "assets" / "io_configs" / "defaults.yaml").read_text())["aliases"]
+    from olive_ls.rules.runtime_model_files import KV_CACHE_SIZE_ALIASES
+
+    for name, aliased in KV_CACHE_SIZE_ALIASES.values():
+        assert tuple(aliases[name]) == aliased

@@ -579,3 +579,123 @@ def sdlora_detected_flux_fp16(ctx: RuleContext):
         name = config.get("_class_name") if config is not None else None
         if isinstance(name, str) and "Flux" in name and "Sana" not in name:
             yield _flux_finding(prop, f"{found[1]}/transformer/config.json is a {name}, so the variant is detected as flux.")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# An ONNXModel folder: which .onnx file Olive opens (OLV583)
+
+
+def _onnx_folder(ctx: RuleContext):
+    """(model, model_path property, folder) of an ONNXModel input_model whose model_path is a local folder."""
+    model = ctx.view.input_model if ctx.view is not None else None
+    if model is None or (model.type_name or "").lower() != "onnxmodel":
+        return None
+    prop = model.params.get("model_path")
+    raw = string_value(prop.value) if prop is not None and prop.value is not None else None
+    folder = locate(raw, ctx) if raw else None
+    return (model, prop, folder) if folder is not None and folder.is_dir() else None
+
+
+@rule("OLV583", "onnx-folder-file", "An ONNXModel folder without the onnx_file_name it names, or without one .onnx file to pick.", ERROR, needs_environment=True)
+def onnx_folder_file(ctx: RuleContext):
+    """For an ONNXModel whose model_path is a folder, every use of model.model_path goes through get_onnx_file_path
+    (onnx_utils.py:30-63, onnx.py:75-77): an onnx_file_name that is not in the folder asserts `ONNX model file ...
+    does not exist`; without onnx_file_name the folder must hold exactly one .onnx file (ValueError `Multiple .onnx
+    model files found` / `No .onnx file found`). VitisGenerateModelSD's own look-up (vitis_generate_model_sd.py:110-131)
+    is never reached: model.model_path has resolved (or raised) first."""
+    found = _onnx_folder(ctx)
+    if found is None:
+        return
+    model, path_prop, folder = found
+    names = sorted(p.name for p in folder.glob("*.onnx"))
+    name_prop = model.params.get("onnx_file_name")
+    name = string_value(name_prop.value) if name_prop is not None and name_prop.value is not None else None
+    if name:
+        if (folder / name).exists():
+            return
+        yield Finding.at(
+            name_prop.value, f"Olive fails with AssertionError: '{name}' is not in the model folder.",
+            detail=f"onnx_utils.py:44-46 asserts `ONNX model file ... does not exist` for {folder / name}. "
+            + (f"The folder has {', '.join(names)}." if names else "The folder has no .onnx file."),
+            fix={"title": "Replace with", "replace_value": did_you_mean(name, names)[1] or names[:3]} if names else None,
+        )
+    elif len(names) != 1:
+        why = f"it has {len(names)} .onnx files ({', '.join(names[:4])}{', ...' if len(names) > 4 else ''})" if names else "it has no .onnx file"
+        yield Finding.at(
+            path_prop.value, f"Olive fails with ValueError: the model folder needs onnx_file_name, {why}." if names
+            else "Olive fails with ValueError: the model folder has no .onnx file.",
+            detail="Without onnx_file_name, onnx_utils.py:49-63 picks the folder's only *.onnx file and raises `Multiple .onnx "
+            "model files found in the model folder` or `No .onnx file found in the model folder` otherwise.",
+            fix={"title": "Add 'onnx_file_name'", "add_keys": ["onnx_file_name"], "object_path": path_prop.parent.path(), "values": {"onnx_file_name": names[0]}} if names and path_prop.parent is not None else None,
+        )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# io_config with a KV cache: the sizes Olive reads from the model's attributes (OLV584)
+
+# olive/assets/io_configs/defaults.yaml `aliases` (read by resolve_alias, io_resolver.py:130-158: the aliases in
+# order, then the name itself) for the three sizes complete_kv_cache_with_model_attributes needs; the test checks
+# it against the installed Olive.
+KV_CACHE_SIZE_ALIASES = {
+    "num_hidden_layers": ("num_layers", ("num_hidden_layers", "n_layer", "n_layers")),
+    "num_attention_heads": ("num_attention_heads", ("num_heads", "n_head", "n_heads", "encoder_attention_heads")),
+    "hidden_size": ("hidden_size", ("dim", "d_model", "n_embd")),
+}
+
+
+def _kv_cache_wanted(ctx: RuleContext, io_config: dict) -> str | None:
+    """Why get_resolved_io_config builds a KV cache (pytorch.py:97-102): io_config.kv_cache, or a -with-past task
+    (HfModel's default is text-generation-with-past, hf.py:111)."""
+    if io_config.get("kv_cache"):
+        return "io_config.kv_cache is set"
+    task = ctx.view.input_model.param_value("task")
+    task = task if isinstance(task, str) else "text-generation-with-past"
+    return f"the task '{task}' ends with -with-past" if task.endswith("-with-past") else None
+
+
+def _missing_sizes(attributes: dict, kv_cache) -> list[str]:
+    given = kv_cache if isinstance(kv_cache, dict) else {}
+    missing = []
+    for field, (name, aliases) in KV_CACHE_SIZE_ALIASES.items():
+        if given.get(field) or any(attributes.get(key) is not None for key in (*aliases, name)):
+            continue
+        missing.append(field)
+    return missing
+
+
+@rule(
+    "OLV584",
+    "kv-cache-sizes-missing",
+    "An HfModel io_config with a KV cache, whose config.json gives no layer count, head count or hidden size.",
+    WARNING,
+    needs_environment=True,
+)
+def kv_cache_sizes_missing(ctx: RuleContext):
+    """With an io_config and a KV cache (io_config.kv_cache, or a -with-past task, HfModel's default), the HfModel's
+    io_config completes the cache from model_attributes (config.json's, then model_attributes; hf.py:55, 108-112):
+    ModelWrapper reads num_hidden_layers, num_attention_heads and hidden_size through defaults.yaml's aliases, and
+    complete_kv_cache_with_model_attributes raises ValueError `num_hidden_layers, num_attention_heads, and hidden_size
+    cannot be 0 or None` (io_config.py:181-185; without a head count wrapper.py:246 raises TypeError first). A warning:
+    transformers' config class for the model type may fill a default config.json leaves out."""
+    files = input_model_files(ctx)
+    io_prop = ctx.view.input_model.params.get("io_config") if files is not None else None
+    io_config = io_prop.value.to_python() if io_prop is not None and io_prop.value is not None and io_prop.value.is_object else None
+    if not io_config:
+        return
+    why = _kv_cache_wanted(ctx, io_config)
+    attrs = ctx.view.input_model.param_value("model_attributes")
+    attributes = {**files.config, **(attrs if isinstance(attrs, dict) else {})}
+    missing = _missing_sizes(attributes, io_config.get("kv_cache"))
+    if why is None or not missing or not any(True for _ in _hf_passes(ctx, "OnnxConversion")):
+        return
+    kv = io_prop.value.prop("kv_cache")
+    yield Finding.at(
+        kv.value if kv is not None and kv.value is not None else io_prop.key_node,
+        f"Olive will likely raise ValueError: config.json has no {', '.join(missing)} (KV cache).",
+        detail=f"{files.where}/config.json gives no {', '.join(missing)}. {why[0].upper()}{why[1:]}, so the HfModel's io_config adds past key/values sized from the model's attributes "
+        "(pytorch.py:97-102, io_config.py:159-185), looked up under "
+        + "; ".join(f"{f}: {', '.join((*KV_CACHE_SIZE_ALIASES[f][1], KV_CACHE_SIZE_ALIASES[f][0]))}" for f in missing)
+        + ". Unless the model type's transformers config class fills a default, Olive raises `num_hidden_layers, "
+        "num_attention_heads, and hidden_size cannot be 0 or None`. Give them in io_config.kv_cache (an object) or in "
+        "input_model.model_attributes.",
+    )
