@@ -4,14 +4,14 @@ need, OnnxIODataTypeConverter's elem types, MobiusBuilder's input, RenameInputDi
 that need a composite model, MatMulNBitsToQDQ without MatMulNBits, dynamic_lora_r on quantized modules and
 OnnxConversion's target_opset past the TorchScript exporter's.
 Rows P037, P043, P053, P068, P070, P071, P073, P075, P077, P079, P101, P110, P115, P118, P121, P123, P127, P129, P131,
-P144 and L011 of docs/olive-runtime-checks.md.
+P144, L011, and P067, P069, P104, P105, P112 of docs/olive-runtime-checks.md.
 """
 
 from __future__ import annotations
 
 from olive_ls.model.component_behaviour import TORCHSCRIPT_MAX_OPSET
 from olive_ls.rules.passes import _model_flow
-from olive_ls.rules.registry import ERROR, WARNING, Finding, RuleContext, rule
+from olive_ls.rules.registry import ERROR, INFORMATION, WARNING, Finding, RuleContext, rule
 from olive_ls.rules.runtime_helpers import entries, node_of, param, target
 
 QUANTIZERS = ("OnnxQuantization", "OnnxStaticQuantization", "OnnxDynamicQuantization", "OnnxHqqQuantization")
@@ -436,3 +436,145 @@ def torchscript_opset(ctx: RuleContext):
             ),
             fix={"title": "Replace with", "replace_value": [TORCHSCRIPT_MAX_OPSET]},
         )
+
+
+# --- OnnxBnb4Quantization on a bnb checkpoint (P067, P069) -------------------------------------------------------
+
+
+def _bnb_quant_config(ctx: RuleContext):
+    """(quantization_config, where it is said) as OnnxBnb4Quantization reads it from the model attributes
+    (bnb_quantization.py:78-80): input_model.model_attributes' (they override config.json's, hf.py:55), else a
+    bitsandbytes 4-bit load_kwargs.quantization_config (OnnxConversion moves it there, conversion.py:547-555), else
+    the input model's config.json (local, or a cached hub snapshot)."""
+    from olive_ls.rules.runtime_model_files import input_model_files
+
+    model = ctx.view.input_model
+    if _input_type(ctx) != "hfmodel":
+        return None
+    attrs = model.param_value("model_attributes")
+    if isinstance(attrs, dict) and isinstance(attrs.get("quantization_config"), dict):
+        return attrs["quantization_config"], "input_model.model_attributes.quantization_config"
+    load_kwargs = model.param_value("load_kwargs")
+    if isinstance(load_kwargs, dict) and load_kwargs.get("quantization_method") == "bitsandbytes":
+        qcfg = load_kwargs.get("quantization_config")
+        if isinstance(qcfg, dict) and qcfg.get("load_in_4bit"):
+            return qcfg, "input_model.load_kwargs.quantization_config"
+    files = input_model_files(ctx)
+    qcfg = files.quantization_config if files is not None else None
+    return (qcfg, f"{files.where}/config.json's quantization_config") if isinstance(qcfg, dict) else None
+
+
+def _bnb_without_precision(ctx: RuleContext):
+    """(entry, canonical, quantization_config, where) of each OnnxBnb4Quantization that reads the model's config."""
+    found = None
+    for entry, canonical in entries(ctx, "OnnxBnb4Quantization"):
+        precision = param(ctx, entry, canonical, "precision")
+        if precision.value is not None or not precision.concrete or entry.type_node is None:
+            continue
+        found = found or _bnb_quant_config(ctx)
+        if found is None:
+            return
+        yield entry, canonical, found[0], found[1]
+
+
+@rule("OLV417", "bnb4-load-in-8bit", "OnnxBnb4Quantization without precision on an 8-bit bitsandbytes model: Olive raises.", ERROR, needs_environment=True)
+def bnb4_load_in_8bit(ctx: RuleContext):
+    """Without precision, OnnxBnb4Quantization takes the quant type from the model attributes' quantization_config
+    and raises ValueError `load_in_8bit is not supported. Only 4-bit quantization is supported.` when it has
+    load_in_8bit (bnb_quantization.py:79-86). The quantization_config is read from input_model.model_attributes, a
+    bitsandbytes load_kwargs, or the model's config.json."""
+    for entry, _canonical, qcfg, where in _bnb_without_precision(ctx):
+        if not qcfg.get("load_in_8bit"):
+            continue
+        yield Finding.at(
+            entry.type_node,
+            "Olive will fail in OnnxBnb4Quantization: the model is 8-bit bitsandbytes (`load_in_8bit is not supported`).",
+            detail=(
+                f"{where} has load_in_8bit true and the pass gives no precision, so bnb_quantization.py:85-86 raises "
+                "ValueError `load_in_8bit is not supported. Only 4-bit quantization is supported.` Give precision fp4 or "
+                "nf4 (then the model's quantization_config is not read), or start from the unquantized model."
+            ),
+            fix={"title": "Add 'precision'", "add_keys": ["precision"], "object_path": entry.node.path(), "values": {"precision": "nf4"}},
+        )
+
+
+@rule("OLV418", "bnb4-double-quant-ignored", "OnnxBnb4Quantization on a model with bnb_4bit_use_double_quant: not double-quantized.", INFORMATION, needs_environment=True)
+def bnb4_double_quant_ignored(ctx: RuleContext):
+    """Without precision, OnnxBnb4Quantization follows the model's quantization_config but logs
+    `bnb_4bit_use_double_quant is set to True but double quantization is not supported. Ignoring.`
+    (bnb_quantization.py:92-95): the ONNX model's 4-bit weights have one level of scales."""
+    for entry, _canonical, qcfg, where in _bnb_without_precision(ctx):
+        if qcfg.get("load_in_8bit") or not qcfg.get("bnb_4bit_quant_type") or not qcfg.get("bnb_4bit_use_double_quant"):
+            continue
+        yield Finding.at(
+            entry.type_node,
+            "Olive will not double-quantize: OnnxBnb4Quantization ignores the model's bnb_4bit_use_double_quant.",
+            detail=(
+                f"{where} has bnb_4bit_use_double_quant true; bnb_quantization.py:92-95 logs `double quantization is not "
+                "supported. Ignoring.` and quantizes with one level of scales (MatMulBnb4)."
+            ),
+        )
+
+
+# --- OnnxConversion of a DistributedHfModel (P104) ---------------------------------------------------------------
+
+
+@rule("OLV419", "distributed-conversion-model-type", "OnnxConversion of a DistributedHfModel whose model_attributes.model_type is not llama.", ERROR)
+def distributed_conversion_model_type(ctx: RuleContext):
+    """OnnxConversion exports each rank of a DistributedHfModel with the tensor-parallel layers of
+    model_attributes.model_type and raises ValueError `Unsupported model type '...' for conversion pass` for any
+    type but llama (conversion.py:470-480), or AttributeError without model_attributes; the rank's exception reaches
+    the engine (conversion.py:935-941) and the run fails. Unlike an HfModel, a DistributedHfModel does not read config.json into its attributes (hf.py:167-184): the type
+    is the one the config writes, or none."""
+    if _input_type(ctx) != "distributedhfmodel":
+        return
+    model = ctx.view.input_model
+    attrs = model.params.get("model_attributes")
+    node = attrs.value.get("model_type") if attrs is not None and attrs.value is not None and attrs.value.is_object else None
+    model_type = node.value if node is not None else None
+    if model_type == "llama" or (node is not None and node.kind != "string"):
+        return
+    for entry, canonical, kind in _model_flow(ctx):
+        if canonical != "OnnxConversion" or kind != "hf" or entry.type_node is None:
+            continue
+        said = f"'{model_type}'" if model_type is not None else "none"
+        failure = (
+            f"raises ValueError `Unsupported model type '{model_type}' for conversion pass`"
+            if attrs is not None and attrs.value is not None and attrs.value.is_object
+            else "fails reading them (`'NoneType' object has no attribute 'get'`: no model_attributes)"
+        )
+        yield Finding.at(
+            node if node is not None else entry.type_node,
+            f"Olive will fail in OnnxConversion: a DistributedHfModel of model_type {said}; only llama is converted per rank.",
+            detail=(
+                "conversion.py:470-480 picks the tensor-parallel layers by model_attributes.model_type and, for every type but "
+                f"llama, {failure}; a DistributedHfModel "
+                "does not take model_type from config.json (hf.py:167-184), so it must be written in model_attributes."
+            ),
+            fix={"title": "Replace with", "replace_value": ["llama"]} if node is not None else None,
+        )
+        return
+
+
+# --- StaticLLM's fixed shapes (P112) ------------------------------------------------------------------------------
+
+
+@rule("OLV420", "static-llm-negative-dimension", "StaticLLM batch_size or context_length below 0: fix_dim_params asserts.", ERROR)
+def static_llm_negative_dimension(ctx: RuleContext):
+    """StaticLLM fixes the batch and sequence dims to batch_size and context_length with fix_dim_params
+    (static_llm.py:101-113 and 199-200), which asserts `dim_values must be all >= 0` (onnx/common.py:605).
+    DynamicToFixedShape, the other caller, validates its values first (P111, OLV352)."""
+    for entry, canonical in entries(ctx, "StaticLLM"):
+        for key in ("batch_size", "context_length"):
+            value = param(ctx, entry, canonical, key)
+            if not value.given or isinstance(value.value, bool) or not isinstance(value.value, int) or value.value >= 0:
+                continue
+            yield Finding.at(
+                value.node,
+                f"Olive will fail in StaticLLM: {key} {value.value} is negative (`dim_values must be all >= 0`).",
+                detail=(
+                    f"StaticLLM fixes the model's symbolic dims to batch_size and context_length (static_llm.py:101-113, 199-200) "
+                    "with fix_dim_params, which asserts `dim_values must be all >= 0` (onnx/common.py:605)."
+                ),
+                fix={"title": "Replace with", "replace_value": [abs(value.value)]},
+            )
