@@ -360,6 +360,32 @@ def test_olv557_unknown_task():
         clean(base(input_model=model(task=good)), "OLV557")
 
 
+
+def test_olv585_no_dummy_inputs_for_task():
+    text, f = only(base(input_model=model(task="summarization")), "OLV585")
+    assert text_at(text, f) == '"summarization"' and f.severity == "error" and "no dummy inputs" in f.message
+    assert "hf.py:137-141" in f.detail
+    for good in ("text-generation-with-past", "causal-lm", "sequence-classification", "feature-extraction-with-past", "fill-mask"):
+        clean(base(input_model=model(task=good)), "OLV585")
+    io = {"input_names": ["input_ids"], "input_shapes": [[1, 8]], "output_names": ["logits"]}
+    clean(base(input_model=model(task="summarization", io_config=io)), "OLV585")
+    clean(base(input_model=model(task="summarization"), passes={"b": {"type": "ModelBuilder", "precision": "int4"}}), "OLV585")
+    # transformers' alias, not one of Olive's synonyms
+    assert only(base(input_model=model(task="ner")), "OLV585")
+
+
+def test_olv585_tasks_are_olives():
+    olive = pytest.importorskip("olive")
+    import yaml
+
+    from olive.common.hf.io_config.tasks import _TASK_SYNONYMS
+    from olive_ls.rules.runtime_model import DUMMY_INPUT_TASKS, TASK_SYNONYMS
+
+    tasks = yaml.safe_load((Path(olive.__file__).parent / "assets" / "io_configs" / "tasks.yaml").read_text())
+    assert set(DUMMY_INPUT_TASKS) == {k for k, v in tasks.items() if isinstance(v, dict)}
+    assert TASK_SYNONYMS == {k: str(v.value) for k, v in _TASK_SYNONYMS.items()}
+
+
 # --- data (OLV560-OLV568) ---------------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from olive_ls.model.component_behaviour import component_behaviour
 from olive_ls.rules.registry import ERROR, WARNING, Finding, RuleContext, rule
+from olive_ls.rules.passes import _model_flow
 from olive_ls.rules.runtime_common import string
 from olive_ls.suggest import did_you_mean, one_of
 
@@ -297,4 +298,56 @@ def unknown_transformers_task(ctx: RuleContext):
         detail=f"Olive strips -with-past and calls transformers' check_task (transformers {behaviour.raw.get('transformers_version')}), "
         f"which knows {one_of(behaviour.task_names)}.",
         fix={"title": "Replace with", "replace_value": suggestions} if suggestions else None,
+    )
+
+
+# olive/assets/io_configs/tasks.yaml: the tasks Olive builds dummy inputs for (is_task_supported, io_resolver.py:161),
+# and olive/common/hf/io_config/tasks.py _TASK_SYNONYMS; model_io.py:121-132 strips -with-past from these three.
+# The test checks both against the installed Olive.
+DUMMY_INPUT_TASKS = (
+    "text-generation", "text-classification", "feature-extraction", "fill-mask", "token-classification",
+    "question-answering", "multiple-choice", "text2text-generation", "image-classification", "object-detection",
+    "semantic-segmentation", "audio-classification", "automatic-speech-recognition", "zero-shot-image-classification",
+)
+TASK_SYNONYMS = {
+    "default": "feature-extraction", "masked-lm": "fill-mask", "causal-lm": "text-generation",
+    "causal-lm-with-past": "text-generation-with-past", "seq2seq-lm": "text2text-generation",
+    "seq2seq-lm-with-past": "text2text-generation-with-past", "sequence-classification": "text-classification",
+    "speech2seq-lm": "automatic-speech-recognition",
+}
+WITH_PAST_TASKS = ("text-generation", "text2text-generation", "feature-extraction")
+
+
+def dummy_input_task(task: str) -> str:
+    """The task get_model_dummy_input looks up in tasks.yaml (model_io.py:114-135)."""
+    task = TASK_SYNONYMS.get(task, task)
+    return next((base for base in WITH_PAST_TASKS if task.startswith(base)), task)
+
+
+def _has_input_shapes(model) -> bool:
+    io_config = model.param_value("io_config")
+    return isinstance(io_config, dict) and bool(io_config.get("input_shapes"))
+
+
+@rule("OLV585", "no-dummy-inputs-for-task", "OnnxConversion of an HfModel whose task Olive has no dummy inputs for, without io_config input_shapes.", ERROR)
+def no_dummy_inputs_for_task(ctx: RuleContext):
+    """OnnxConversion exports with dummy inputs (conversion.py:717): from io_config.input_shapes when given
+    (dummy_inputs.py:18-35), else from Olive's task templates (model_io.py:114-137), which cover the tasks of
+    assets/io_configs/tasks.yaml only; otherwise hf.py:137-141 raises ValueError `Unable to get dummy inputs for the
+    model ... Please provide io_config manually.`"""
+    model = ctx.view.input_model
+    if model is None or (model.type_name or "").lower() != "hfmodel" or _has_input_shapes(model):
+        return
+    prop = model.params.get("task")
+    task = string(prop.value) if prop is not None else None
+    if task is None or dummy_input_task(task) in DUMMY_INPUT_TASKS:
+        return
+    if not any(canonical == "OnnxConversion" and kind == "hf" for _entry, canonical, kind in _model_flow(ctx)):
+        return
+    yield Finding.at(
+        prop.value,
+        f"Olive raises ValueError in OnnxConversion: no dummy inputs for task '{task}'; give io_config with input_shapes.",
+        detail=f"Olive builds dummy inputs from io_config.input_shapes or from its task templates (assets/io_configs/tasks.yaml: "
+        f"{', '.join(DUMMY_INPUT_TASKS)}); for '{task}' get_model_dummy_input returns None (model_io.py:135-137) and "
+        "hf.py:137-141 raises `Unable to get dummy inputs for the model ... Please provide io_config manually.`",
     )
