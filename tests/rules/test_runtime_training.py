@@ -356,7 +356,7 @@ def test_olv488_gradient_checkpointing_unsupported(tmp_path):
 
 # --- CaptureSplitInfo and a PyTorchModel's calibration data (OLV486, OLV487, OLV489) ---------------------------
 
-PYTORCH = {"type": "PyTorchModel", "model_path": "model.pt"}
+PYTORCH = {"type": "PyTorchModel", "model_script": "user_script.py", "model_loader": "load_model"}
 
 
 def pytorch(passes: dict) -> dict:
