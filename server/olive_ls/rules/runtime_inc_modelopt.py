@@ -1,7 +1,7 @@
-"""Intel Neural Compressor and NVIDIA ModelOpt passes at run time (OLV470-OLV479): IncQuantization's required
+"""Intel Neural Compressor and NVIDIA ModelOpt passes at run time (OLV470-OLV479, OLV482): IncQuantization's required
 data_config, its accuracy goal types and accuracy-aware tuning, INC after ExtractAdapters, NVModelOptQuantization's
-calibration dataset and size, NVModelOptGraphSurgery's surgery_type. Rows P160, P161, P162, P163, P166, P167 of
-docs/olive-runtime-checks.md.
+calibration dataset and size and its NvTensorRtRtx shape profile, NVModelOptGraphSurgery's surgery_type. Rows P157,
+P160, P161, P162, P163, P166, P167 of docs/olive-runtime-checks.md.
 
 Neither neural-compressor nor nvidia-modelopt is installed with olive-ls: what the rules know about them is read
 from Olive's code (inc_quantization.py, nvmo_*.py) or, for modelopt's surgeries, the table below.

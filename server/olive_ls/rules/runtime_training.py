@@ -1,10 +1,12 @@
-"""Fine-tuning and PyTorch passes at run time (OLV380-OLV399, OLV592): the LoRA family and its training arguments
-(olive/passes/pytorch/lora.py, train_utils.py), MergeAdapterWeights, SDLoRA (olive/passes/diffusers/lora.py),
-SparseGPT, SelectiveMixedPrecision, CaptureLayerAnnotations, and the CUDA-only quantizers.
+"""Fine-tuning and PyTorch passes at run time (OLV380-OLV399, OLV483-OLV489, OLV592): the LoRA family and its
+training arguments (olive/passes/pytorch/lora.py, train_utils.py), MergeAdapterWeights, SDLoRA
+(olive/passes/diffusers/lora.py), SparseGPT, SelectiveMixedPrecision, CaptureLayerAnnotations, CaptureSplitInfo,
+QuaRot/SpinQuant, AutoClip/KQuant group sizes, a PyTorchModel's calibration data, and the CUDA-only quantizers.
 
-Rows P186, P187, P192, P193, P195, P196, P201, P202, P204, P205, P206, P208, P212, P215-P217, P219, L003 and L004 of
-docs/olive-runtime-checks.md (P204: transformers.TrainingArguments' fields, generated into component-behaviour.json).
-What needs the model's files (config.json: P184, P191, P209, P211, P218) is runtime_model_files.py's.
+Rows P181, P183, P186, P187, P189, P190, P192, P193, P195, P196, P200, P201, P202, P204, P205, P206, P208, P212,
+P213, P214, P215-P217, P219, L003 and L004 of docs/olive-runtime-checks.md (P204: transformers.TrainingArguments'
+fields, generated into component-behaviour.json). What needs the model's files (config.json: P184, P191, P209, P211,
+P218) is runtime_model_files.py's; OLV483-OLV485 and OLV488 read config.json through its readers.
 """
 
 from __future__ import annotations
