@@ -614,3 +614,36 @@ def test_every_new_code_is_tested_here():
     families = ("runtime_engine", "runtime_evaluation", "runtime_systems", "runtime_model", "runtime_data")
     mine = sorted(c for c, r in load_rules().items() if "OLV520" <= c <= "OLV599" and r.family in families)
     assert mine and all(c.lower() in source for c in mine), [c for c in mine if c.lower() not in source]
+
+
+# --- OLV540-OLV541 ----------------------------------------------------------------------------------------------
+
+
+def gpu_target(accelerator: dict) -> dict:
+    return base(systems={"t": {"type": "LocalSystem", "accelerators": [accelerator]}}, host="t", target="t")
+
+
+def test_olv540_gpu_defaults_to_cuda():
+    directml = Environment(python="/opt/venv/bin/python", distributions={"olive-ai": "0.13.0", "onnxruntime-directml": "1.22.0"})
+    text, findings = env_findings(gpu_target({"device": "gpu"}), directml)
+    found = find(findings, "OLV540")
+    assert len(found) == 1, [(f.code, f.text) for f in findings]
+    f = found[0]
+    assert text_at(text, f) == '"gpu"' and f.severity == "warning" and "CUDAExecutionProvider" in f.message
+    assert "onnxruntime-directml 1.22.0" in f.message and "accelerator_creator.py:86-103" in f.detail
+    assert f.fix["values"] == {"execution_providers": ["DmlExecutionProvider"]}
+    for fine in ({"device": "gpu", "execution_providers": ["DmlExecutionProvider"]}, {"device": "cpu"}):
+        _, findings = env_findings(gpu_target(fine), directml)
+        assert not find(findings, "OLV540")
+    cuda = Environment(python="/opt/venv/bin/python", distributions={"olive-ai": "0.13.0", "onnxruntime-gpu": "1.22.0"})
+    _, findings = env_findings(gpu_target({"device": "gpu"}), cuda)
+    assert not find(findings, "OLV540")
+    clean(gpu_target({"device": "gpu"}), "OLV540")  # environment checks off
+
+
+def test_olv541_packaging_replaces_output_model():
+    text, f = only(base(packaging_config={"type": "Zipfile", "name": "pkg"}), "OLV541")
+    assert text_at(text, f) == '"packaging_config"' and f.severity == "information" and "does not save the best model" in f.message
+    assert "engine.py:220-234" in f.detail
+    clean(base(), "OLV541")
+    clean(base(packaging_config=[]), "OLV541")

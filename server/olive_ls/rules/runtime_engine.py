@@ -245,3 +245,20 @@ def goal_needs_engine_evaluator(ctx: RuleContext):
                     "with none, engine.py:540 raises AssertionError: Default evaluator must be provided to resolve "
                     "goals. Add an engine evaluator, or use a threshold goal.",
                 )
+
+
+@rule("OLV541", "packaging-replaces-output-model", "With packaging_config, the best model is packaged, not saved to output_dir.", INFORMATION)
+def packaging_replaces_output_model(ctx: RuleContext):
+    """With a packaging_config the engine only generates the packaged artefacts (a zip, a Dockerfile context) in
+    output_dir; the `save_model` of the best model to output_dir (its model folder and model_config.json) runs only
+    without one (engine.py:220-234)."""
+    prop = ctx.view.engine_params.get("packaging_config")
+    if prop is None or prop.value is None or prop.value.kind == "null" or (prop.value.is_array and not prop.value.items):
+        return
+    yield Finding.at(
+        prop,
+        "With packaging_config Olive packages the output models and does not save the best model to output_dir.",
+        detail="engine.py:220-234: generate_output_artifacts writes the packages into output_dir instead of "
+        "cache.save_model(best model, output_dir); scripts that read the model from output_dir will not find it. "
+        "Remove packaging_config to get the model folder.",
+    )

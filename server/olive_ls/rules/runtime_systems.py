@@ -118,3 +118,55 @@ def docker_host_without_target(ctx: RuleContext):
             detail="docker_system.py:154 raises ValueError: Docker system does not support target system other than "
             "LocalSystem and PythonEnvironment.",
         )
+
+
+# GPU execution providers a flavour of onnxruntime other than onnxruntime-gpu may bring (S009's alternatives).
+OTHER_GPU_EPS = ("DmlExecutionProvider", "ROCMExecutionProvider", "MIGraphXExecutionProvider", "OpenVINOExecutionProvider")
+
+
+def _gpu_without_eps(ctx: RuleContext):
+    """(system entry, device node, accelerator node) of the target system's first accelerator when it is a gpu one
+    without execution_providers."""
+    prop = ctx.view.engine_params.get("target")
+    name = string(prop.value) if prop is not None else None
+    entry = ctx.view.systems.get(name) if name else None
+    if entry is None or entry.type_name not in TARGET_TYPES_FOR_DOCKER:
+        return None
+    accelerators = entry.params.get("accelerators")
+    first = next(iter(objects(accelerators.value if accelerators is not None else None)), None)
+    device = first.get("device") if first is not None else None
+    eps = first.get("execution_providers") if first is not None else None
+    if device is None or (string(device) or "").lower() != "gpu" or (eps is not None and eps.is_array and eps.items):
+        return None
+    return entry, device, first
+
+
+@rule("OLV540", "gpu-defaults-to-cuda", "A gpu target without execution_providers gets CUDA, which the installed onnxruntime lacks.", WARNING, needs_environment=True)
+def gpu_defaults_to_cuda(ctx: RuleContext):
+    """For device gpu without execution_providers Olive fills in CUDAExecutionProvider, whatever the installed
+    onnxruntime has, and logs `The following execution providers are filtered: ...` (accelerator_creator.py:86-103).
+    When the target's onnxruntime is not onnxruntime-gpu, CUDA is then not available: Olive falls back to
+    CPUExecutionProvider, or raises `None of the execution providers ... cannot be found` when the target is used
+    (accelerator_creator.py:150-165)."""
+    from olive_ls.rules.environment import _environment_of_system, _packages_for
+
+    found = _gpu_without_eps(ctx)
+    if found is None:
+        return
+    entry, device, accelerator = found
+    env, where = _environment_of_system(ctx, entry.type_name, entry.params)
+    flavours = env.onnxruntime_flavours() if env is not None else []
+    if not flavours or any(p in flavours for p in _packages_for("CUDAExecutionProvider", ctx)):
+        return
+    others = [ep for ep in OTHER_GPU_EPS if ctx.model.provider_package(ep) in flavours]
+    installed = ", ".join(env.describe(f) for f in flavours)
+    yield Finding.at(
+        device,
+        f"Olive will use CUDAExecutionProvider for this gpu, which {installed} lacks.",
+        detail=(f"Set execution_providers: [\"{others[0]}\"] for the installed one. " if others else "") +"With device gpu and no execution_providers, accelerator_creator.py:86-103 picks CUDAExecutionProvider "
+        f"(and logs `The following execution providers are filtered`); {where} has {installed}, so CUDA is then "
+        "dropped: Olive falls back to CPUExecutionProvider, or raises `None of the execution providers ... cannot be "
+        "found in the target system` when the target runs the model (accelerator_creator.py:150-165).",
+        fix={"title": f"Add execution_providers [{others[0]}]", "add_keys": ["execution_providers"],
+             "values": {"execution_providers": [others[0]]}, "object_path": accelerator.path()} if others else None,
+    )
