@@ -578,3 +578,119 @@ def static_llm_negative_dimension(ctx: RuleContext):
                 ),
                 fix={"title": "Replace with", "replace_value": [abs(value.value)]},
             )
+
+
+# --- OnnxConversion of a DiffusersModel (P105) -------------------------------------------------------------------
+
+# Olive 0.13.0 olive/model/handler/diffusers.py:264-310 get_exportable_components: what OnnxConversion exports per
+# variant (tests/rules/test_runtime_onnx_more_slow.py compares it with the installed Olive).
+DIFFUSERS_COMPONENTS = {
+    "sd": ("text_encoder", "unet", "vae_encoder", "vae_decoder"),
+    "sdxl": ("text_encoder", "text_encoder_2", "unet", "vae_encoder", "vae_decoder"),
+    "sd3": ("text_encoder", "text_encoder_2", "text_encoder_3", "transformer", "vae_encoder", "vae_decoder"),
+    "flux": ("text_encoder", "text_encoder_2", "transformer", "vae_encoder", "vae_decoder"),
+    "sana": ("text_encoder", "transformer", "vae_encoder", "vae_decoder"),
+}
+
+
+def _diffusers_variant(ctx: RuleContext, folder) -> str | None:
+    """The variant as DiffusersModelHandler.detected_model_variant finds it (diffusers.py:105-160): the written
+    model_variant, else transformer/config.json's _class_name (Sana, Flux, SD3), else unet/config.json."""
+    from olive_ls.rules.runtime_model_files import read_small_json
+
+    written = ctx.view.input_model.param_value("model_variant")
+    if isinstance(written, str) and written != "auto":
+        return written if written in DIFFUSERS_COMPONENTS else None
+    transformer = read_small_json(folder / "transformer" / "config.json") or {}
+    name = transformer.get("_class_name") if isinstance(transformer.get("_class_name"), str) else ""
+    for marker, variant in (("Sana", "sana"), ("Flux", "flux"), ("SD3", "sd3")):
+        if marker in name:
+            return variant
+    unet = read_small_json(folder / "unet" / "config.json")
+    if unet is None:
+        return None
+    dim = unet.get("cross_attention_dim", 768)
+    return "sdxl" if isinstance(dim, (int, float)) and dim >= 2048 else "sd"
+
+
+# diffusers 0.42.1 (pipelines/*/pipeline_*.py `_optional_components`; diffusers is not installed beside Olive here):
+# the pipelines that may load with one of Olive's exported components missing. For every other pipeline
+# DiffusionPipeline.from_pretrained raises ValueError `Pipeline ... expected ..., but only ... were passed.` when
+# model_index.json saves a component as [null, null] (pipeline_utils.py:969-976, 1087-1097).
+DIFFUSERS_VERSION = "0.42.1"
+DIFFUSERS_OPTIONAL = {
+    name: ("text_encoder", "text_encoder_2")
+    for name in (
+        "StableDiffusionXLPipeline", "StableDiffusionXLImg2ImgPipeline", "StableDiffusionXLInpaintPipeline",
+        "StableDiffusionXLInstructPix2PixPipeline", "FluxPriorReduxPipeline",
+    )
+}
+
+
+def _null_components(index: dict, variant: str) -> list[str]:
+    """The pipeline attributes of the components to export that model_index.json saves as [null, null] ('vae' for
+    the VAE encoder and decoder)."""
+    def is_null(name: str) -> bool:
+        entry = index.get(name)
+        return isinstance(entry, list) and bool(entry) and all(part is None for part in entry)
+
+    names = dict.fromkeys("vae" if c.startswith("vae_") else c for c in DIFFUSERS_COMPONENTS[variant])
+    return [name for name in names if is_null(name)]
+
+
+def _diffusers_missing(ctx: RuleContext):
+    """(model_path node, where, variant, the pipeline class, the null components) of a DiffusersModel input that
+    OnnxConversion converts, read from its model_index.json."""
+    from olive_ls.document.nodes import string_value
+    from olive_ls.rules.runtime_model_files import model_folder, read_small_json
+
+    if _input_type(ctx) != "diffusersmodel":
+        return None
+    path = ctx.view.input_model.params.get("model_path")
+    found = model_folder(ctx, string_value(path.value) if path is not None and path.value is not None else None)
+    index = read_small_json(found[0] / "model_index.json") if found is not None else None
+    variant = _diffusers_variant(ctx, found[0]) if index is not None else None
+    if variant is None or not any(c == "OnnxConversion" and k == "diffusers" for _e, c, k in _model_flow(ctx)):
+        return None
+    load_kwargs = ctx.view.input_model.param_value("load_kwargs")
+    passed = set(load_kwargs) if isinstance(load_kwargs, dict) else set()
+    missing = [name for name in _null_components(index, variant) if name not in passed]
+    pipeline = index.get("_class_name") if isinstance(index.get("_class_name"), str) else "the pipeline"
+    return (path.value, found[1], variant, pipeline, missing) if missing else None
+
+
+@rule("OLV421", "diffusers-component-missing", "OnnxConversion of a DiffusersModel whose model_index.json has a component null.", ERROR, needs_environment=True)
+def diffusers_component_missing(ctx: RuleContext):
+    """OnnxConversion exports the variant's components (get_exportable_components, diffusers.py:264-310) from the
+    pipeline DiffusionPipeline.from_pretrained loads. A component model_index.json saves as [null, null] is not
+    loaded: an optional one of the pipeline (SDXL's text encoders) is None, and OnnxConversion logs `Component ...
+    not found in pipeline, skipping` (conversion.py:797-799), raising ValueError `No ONNX components exported from
+    ...` with none left (conversion.py:855-858); any other makes diffusers raise ValueError `Pipeline ... expected
+    ..., but only ... were passed.` when Olive loads the model (diffusers 0.42.1 pipeline_utils.py:1087-1097)."""
+    found = _diffusers_missing(ctx)
+    if found is None:
+        return
+    node, where, variant, pipeline, missing = found
+    optional = DIFFUSERS_OPTIONAL.get(pipeline, ())
+    refused = [name for name in missing if name not in optional]
+    names = ", ".join(missing)
+    every = False
+    if refused:
+        headline = f"Olive will fail loading the model: {pipeline} cannot load without {', '.join(refused)} (null in model_index.json)."
+        why = (f"diffusers {DIFFUSERS_VERSION}'s DiffusionPipeline.from_pretrained skips a [null, null] entry (pipeline_utils.py:969-976) "
+               f"and raises ValueError `Pipeline ... expected ..., but only ... were passed.` for a component that is not one of the "
+               "pipeline's _optional_components (pipeline_utils.py:1087-1097).")
+    else:
+        every = set(missing) == {"vae" if c.startswith("vae_") else c for c in DIFFUSERS_COMPONENTS[variant]}
+        headline = (f"Olive will fail in OnnxConversion: the {variant} pipeline has no component to export." if every
+                    else f"Olive will not export {names}: the {variant} pipeline has none (null in model_index.json).")
+        why = (f"The pipeline loads with {names} None; OnnxConversion logs `Component ... not found in pipeline, skipping` "
+               "(conversion.py:797-799)" + ("; with none exported it raises ValueError `No ONNX components exported from ...` "
+               "(conversion.py:855-858)." if every else "."))
+    yield Finding.at(
+        node,
+        headline,
+        severity=None if refused or every else WARNING,
+        detail=f"{where}/model_index.json saves {names} as [null, null]; for {variant} OnnxConversion exports "
+        f"{', '.join(DIFFUSERS_COMPONENTS[variant])}. {why}",
+    )
