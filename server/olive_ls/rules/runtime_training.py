@@ -679,7 +679,7 @@ def rotate_layernorm_model(ctx: RuleContext):
                 f"{files.where}/config.json has model_type '{model_type}'. "
                 + ("rotate.py:202 raises `Model uses LayerNorm. Only RMSNorm fusion is supported.`" if layernorm
                    else "Olive's ModelWrapper (common/hf/wrapper.py) finds no RMSNorm-style modules in it (`Attribute model.norm not found.` or the like) before rotating.")
-                + f" QuaRot/SpinQuant rotate RMSNorm decoders (llama, mistral, qwen2, gemma...); read from transformers 5.24.0."
+                + " QuaRot/SpinQuant rotate RMSNorm decoders (llama, mistral, qwen2, gemma...); read from transformers 5.24.0."
             ),
         )
 
