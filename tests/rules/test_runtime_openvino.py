@@ -294,3 +294,57 @@ def test_the_flow_follows_onnx_conversions_and_stops_where_unknown():
     use_onnx = {"type": "OpenVINOWeightCompression", "extra_args": {"use_onnx": True}}
     none_of(config({"w": use_onnx, "q": q}), "OLV435")
     none_of(config({"w": {"type": "OpenVINOWeightCompression"}, "q": q}), "OLV435")
+
+
+# --- OLV586: genai_config_override --------------------------------------------------------------------------------
+
+
+def encapsulation(override) -> dict:
+    return config({"e": {"type": "OpenVINOEncapsulation", "genai_config_override": override}}, model=OV_MODEL)
+
+
+def test_olv586_override_key_skipped():
+    text, findings = run(encapsulation({"search": {"max_lenght": 2048, "top_k": 50}}))
+    f = only(findings, "OLV586")
+    assert text_at(text, f) == '"max_lenght"' and f.severity == "warning" and "Olive ignores this override" in f.message
+    assert "search.max_lenght" in f.message and f.fix["replace_key"][0] == "max_length" and "ov_utils.py:195-207" in f.detail
+    text, findings = run(encapsulation({"model": {"decoder": {"session_options": {"intra_op_num_threads": 4}}}}))
+    assert text_at(text, only(findings, "OLV586")) == '"intra_op_num_threads"'
+    none_of(encapsulation({"search": {"max_length": 2048, "top_k": 50, "do_sample": True}, "model": {"decoder": {"inputs": {"x": "x"}}}}), "OLV586")
+
+
+def test_olv586_override_type_mismatch():
+    text, findings = run(encapsulation({"search": {"do_sample": 1, "temperature": 0.7}}))
+    f = only(findings, "OLV586")
+    assert text_at(text, f) == "1" and "is a number, genai_config has a boolean" in f.message and f.fix is None
+    none_of(encapsulation({"search": {"do_sample": False, "temperature": 1}, "model": {"eos_token_id": [1, 2]}}), "OLV586")
+
+
+def test_olv586_template_is_olives(tmp_path):
+    onnx = pytest.importorskip("onnx")
+    pytest.importorskip("olive")
+    from types import SimpleNamespace
+
+    from olive.passes.openvino.ov_utils import create_genai_config
+    from olive_ls.rules.runtime_openvino import GENAI_TEMPLATE
+
+    graph = onnx.helper.make_graph(
+        [onnx.helper.make_node("Identity", ["input_ids"], ["logits"])], "g",
+        [onnx.helper.make_tensor_value_info("input_ids", onnx.TensorProto.INT64, [1])],
+        [onnx.helper.make_tensor_value_info("logits", onnx.TensorProto.INT64, [1])],
+    )
+    onnx.save(onnx.helper.make_model(graph), tmp_path / "openvino_model.onnx")
+    (tmp_path / "config.json").write_text(json.dumps({"model_type": "llama", "hidden_size": 64, "num_attention_heads": 4}))
+    (tmp_path / "generation_config.json").write_text(json.dumps({"eos_token_id": 2}))
+    create_genai_config("openvino_model.onnx", str(tmp_path), SimpleNamespace(target_device="cpu", genai_config_override=None))
+    generated = json.loads((tmp_path / "genai_config.json").read_text())
+
+    def shape(template, value):
+        assert set(template) == set(value)
+        for key, default in template.items():
+            if isinstance(default, dict):
+                shape(default, value[key])
+            elif default not in (None, "*", "", []):
+                assert value[key] == default and type(value[key]) is type(default), key
+
+    shape(GENAI_TEMPLATE, generated)

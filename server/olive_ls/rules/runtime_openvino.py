@@ -682,3 +682,80 @@ def library_inferred_as_transformers(ctx: RuleContext):
             detail="ov_utils.py:145-150 logs `Library name is not specified. There are multiple possible variants ...` and picks "
             "transformers. Set extra_args.library to 'sentence_transformers' (or 'transformers') to choose.",
         )
+
+
+# --- genai_config_override (OLV586) ---------------------------------------------------------------------------------
+
+# The genai_config.json create_genai_config builds (ov_utils.py:242-358): every key it can hold (pad_token_id is
+# always set, line 346-355). None: a value read from the model's config.json or graph, whose type is not fixed;
+# "*": a mapping whose keys come from the model (the graph's input and output names).
+GENAI_TEMPLATE = {
+    "model": {
+        "bos_token_id": None, "context_length": None, "eos_token_id": None, "pad_token_id": None, "type": "", "vocab_size": None,
+        "decoder": {
+            "session_options": {"log_id": "onnxruntime-genai", "graph_optimization_level": "ORT_DISABLE_ALL", "provider_options": []},
+            "filename": "", "head_size": None, "hidden_size": None, "inputs": "*", "outputs": "*",
+            "num_attention_heads": None, "num_hidden_layers": None, "num_key_value_heads": None,
+        },
+    },
+    "search": {
+        "diversity_penalty": 0.0, "do_sample": False, "early_stopping": True, "length_penalty": 1.0, "max_length": None,
+        "min_length": 0, "no_repeat_ngram_size": 0, "num_beams": 1, "num_return_sequences": 1,
+        "past_present_share_buffer": False, "repetition_penalty": 1.0, "temperature": 1.0, "top_k": 1, "top_p": 1.0,
+    },
+}
+
+
+def _type_name(value) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "a string" if isinstance(value, str) else "a list" if isinstance(value, list) else "an object"
+
+
+def _compatible(default, value) -> bool:
+    """ov_utils.py:158-172 _compatible_type (a bool is not a number)."""
+    if default is None or default == "*":
+        return True
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, (int, float)):
+        return isinstance(value, (int, float))
+    return isinstance(value, type(default)) if not isinstance(default, list) else isinstance(value, list)
+
+
+def _override_problems(node: Node, template: dict, path: str):
+    """(property or value, problem, the template's keys there) for the keys apply_genai_overrides drops and the
+    values it warns about."""
+    for prop in node.properties:
+        here = f"{path}.{prop.key}" if path else prop.key
+        if prop.key not in template:
+            yield prop, f"'{here}' is not a key of the genai_config Olive generates", list(template)
+            continue
+        default = template[prop.key]
+        if isinstance(default, dict) and prop.value is not None and prop.value.is_object:
+            yield from _override_problems(prop.value, default, here)
+        elif prop.value is not None and not _compatible(default, prop.value.to_python()) and not isinstance(default, dict):
+            yield prop.value, f"'{here}' is {_type_name(prop.value.to_python())}, genai_config has {_type_name(default)}: Olive writes it with a warning", []
+
+
+@rule("OLV586", "genai-config-override-ignored", "An OpenVINOEncapsulation genai_config_override key Olive skips, or a value of another type.", WARNING)
+def genai_config_override_ignored(ctx: RuleContext):
+    """create_genai_config merges genai_config_override into the genai_config.json it builds (ov_utils.py:362-365):
+    apply_genai_overrides (ov_utils.py:175-207) skips a key the generated config does not have, without a word, and
+    writes a value of another type after logging `Type mismatch at ...` (onnxruntime-genai then reads that value)."""
+    for entry, _canonical in entries(ctx, "OpenVINOEncapsulation"):
+        override = _object(entry, "genai_config_override")
+        if override is None:
+            continue
+        for target, problem, keys in _override_problems(override, GENAI_TEMPLATE, ""):
+            skipped = isinstance(target, Property)
+            yield Finding.at(
+                target,
+                f"Olive ignores this override: {problem}." if skipped else f"{problem}.",
+                detail="ov_utils.py:195-207 updates only the keys genai_config.json already has (model.{bos_token_id, "
+                "context_length, decoder, eos_token_id, pad_token_id, type, vocab_size}, search.*) and logs `Type mismatch` "
+                "for a value whose type differs from the generated one, writing it anyway.",
+                fix={"title": "Rename to", "replace_key": _closest(target.key, keys)} if skipped else None,
+            )
