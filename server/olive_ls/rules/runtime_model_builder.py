@@ -451,3 +451,43 @@ def model_builder_qmoe_block_size_ep(ctx: RuleContext):
             ),
             fix={"title": "Remove 'qmoe_block_size'", "delete_property": True},
         )
+
+
+def _linear_rope_factor(config: dict):
+    """The factor of a linear RoPE scaling that genai's make_rope_init reaches (builders/base.py:428-487: after the
+    short_factor, low_freq_factor and beta_fast branches), from config.json's rope_scaling or, as transformers 5
+    writes it, rope_parameters. None when there is none."""
+    for key in ("rope_scaling", "rope_parameters"):
+        rope = config.get(key)
+        if not isinstance(rope, dict) or any(k in rope for k in ("short_factor", "low_freq_factor", "beta_fast")):
+            continue
+        if rope.get("rope_type", rope.get("type")) == "linear" and isinstance(rope.get("factor"), (int, float)):
+            return key, rope["factor"]
+    return None
+
+
+@rule("OLV422", "genai-rope-factor", "ModelBuilder on a model whose config.json has a linear RoPE factor <= 0: genai raises.", ERROR, needs_environment=True)
+def genai_rope_factor(ctx: RuleContext):
+    """Every genai builder reads the model's RoPE scaling (builders/base.py:258-259) and raises ValueError
+    `rope_scaling.factor must be positive for linear RoPE scaling, got ...` for a linear one whose factor is not
+    positive (base.py:485-487); transformers loads such a config.json unchanged. Read from the input model's
+    config.json (a local folder or a cached hub snapshot); multimodal configs (text_config) are not read. An error when
+    the Python that runs Olive has the onnxruntime-genai it was read from, a warning otherwise."""
+    from olive_ls.rules.runtime_model_files import _model_builders, input_model_files
+
+    files = input_model_files(ctx)
+    found = _linear_rope_factor(files.config) if files is not None and "text_config" not in files.config else None
+    if found is None or isinstance(found[1], bool) or found[1] > 0 or not any(True for _ in _model_builders(ctx)):
+        return
+    key, factor = found
+    certain = _genai_confirmed(ctx)
+    yield Finding.at(
+        files.node,
+        f"Olive will fail in ModelBuilder: the model's linear RoPE factor is {factor} (`rope_scaling.factor must be positive`).",
+        severity=None if certain else WARNING,
+        detail=(
+            f"{files.where}/config.json has {key} with rope_type linear and factor {factor}; {_genai(ctx)}'s builders/base.py:485-487 "
+            "raises ValueError `rope_scaling.factor must be positive for linear RoPE scaling` when it builds any model from it."
+            + ("" if certain else " (Read from that genai version's builder; the version that runs Olive was not confirmed.)")
+        ),
+    )
