@@ -8,10 +8,8 @@ version, so a burst of requests after one edit parses once. Diagnostics are `Fin
 from __future__ import annotations
 
 import dataclasses
-import functools
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 from typing import TYPE_CHECKING
 
@@ -24,6 +22,7 @@ from olive_ls.rules.codes import TOO_LARGE
 from olive_ls.rules.engine import DiagnosticSettings, analyse
 from olive_ls.rules.registry import Finding
 from olive_ls.settings import ServerSettings
+from olive_ls.uris import path_to_uri, uri_to_path
 
 # Past this size a file is not a hand-written Olive config; analysing it would only stall the editor or a CI job.
 # One limit for the editor and `olive-ls check`, said with one code (OLV007).
@@ -34,19 +33,6 @@ if TYPE_CHECKING:
     from lsprotocol import types
 
 __all__ = ["MAX_ANALYSED_CHARS", "OliveLanguageService", "origin_range", "path_to_uri", "uri_to_path"]
-
-
-def path_to_uri(path: Path) -> str:
-    return Path(path).absolute().as_uri()
-
-
-@functools.lru_cache(maxsize=1024)
-def uri_to_path(uri: str) -> Path | None:
-    """Asked several times per document and request: kept for the URIs in use (a Path is immutable)."""
-    parsed = urlparse(uri)
-    if parsed.scheme != "file":
-        return None
-    return Path(unquote(parsed.path))
 
 
 @dataclass

@@ -16,9 +16,8 @@ from typing import Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
-from olive_ls.features import run_feedback
 from olive_ls.lsp.server import OliveLanguageServer, server
-from olive_ls.service import uri_to_path
+from olive_ls.uris import uri_to_path
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +114,8 @@ async def run_workflow(ls: OliveLanguageServer, *args: Any) -> dict:
     payload = result.to_json()
     doc = ls.open_document(uri) or ls.session.service.parse(uri, path.read_text(encoding="utf-8", errors="replace"))
     if not result.cancelled:
+        from olive_ls.features import run_feedback
+
         runs.feedback[uri] = run_feedback.run_findings(doc, payload["errors"], result.no_model_reason)
     runs.outputs[uri] = result.output_dirs if result.produced_model else []
     if result.cancelled:
@@ -198,6 +199,8 @@ def code_lens(ls: OliveLanguageServer, params: types.CodeLensParams) -> list[typ
 
     path = uri_to_path(uri)
     running = path is not None and is_running(path)
+    from olive_ls.features import run_feedback
+
     return run_feedback.code_lenses(doc, uri, ls.session.runs.outputs.get(uri, []), running)
 
 

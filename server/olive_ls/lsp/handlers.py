@@ -14,24 +14,26 @@ from olive_ls.settings import SECTION, settings_from
 @server.feature(types.INITIALIZE)
 def initialize(ls: OliveLanguageServer, params: types.InitializeParams) -> None:
     from olive_ls.catalog import CatalogError, shipped_versions
-    from olive_ls.service import OliveLanguageService, uri_to_path
 
     if not shipped_versions():
         exc = CatalogError("no Olive catalog found (schemas/olive-<version>/catalog.json)")
         ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"olive-ls: {exc}"))
         raise exc
     # Each document is checked as the Olive chosen for it (catalog/selection.py); pins stop at the workspace root.
-    root = None
-    if params.workspace_folders:
-        root = uri_to_path(params.workspace_folders[0].uri)
-    elif params.root_uri:
-        root = uri_to_path(params.root_uri)
-    service = OliveLanguageService(workspace_root=root)
+    root_uri = params.workspace_folders[0].uri if params.workspace_folders else params.root_uri
     options = params.initialization_options
-    if isinstance(options, dict) and SECTION in options:
-        service.configure(settings_from(options[SECTION])[0])
-    ls.session = Session(service=service, client=ClientFeatures.from_capabilities(params.capabilities))
+    settings = settings_from(options[SECTION])[0] if isinstance(options, dict) and SECTION in options else None
+    ls.session = Session(make_service=lambda: _make_service(root_uri, settings), client=ClientFeatures.from_capabilities(params.capabilities))
     ls.diagnostic_cache.clear()  # made for the previous client's capabilities, if any
+
+
+def _make_service(root_uri: str | None, settings):
+    from olive_ls.service import OliveLanguageService, uri_to_path
+
+    service = OliveLanguageService(workspace_root=uri_to_path(root_uri) if root_uri else None)
+    if settings is not None:
+        service.configure(settings)
+    return service
 
 
 def _say_version_notes(ls: OliveLanguageServer) -> None:

@@ -19,7 +19,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, default_converter
 
 from olive_ls import __version__
-from olive_ls.document.parse import gc_paused
+from olive_ls.gc_pause import gc_paused
 from olive_ls.lsp.convert import DiagnosticCache
 from olive_ls.lsp.session import Session
 from olive_ls.settings import SECTION, settings_from

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable
 
 from lsprotocol import types
 
-from olive_ls.service import OliveLanguageService
+if TYPE_CHECKING:
+    from olive_ls.service import OliveLanguageService
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,17 @@ class RunState:
 
 @dataclass
 class Session:
-    service: OliveLanguageService
+    # Makes the service on first use: importing it (the parsers, the catalogs' loader, the rule engine) and making
+    # it is left until after the initialize reply, so the editor hears back at pygls' own start-up time.
+    make_service: Callable[[], OliveLanguageService]
     client: ClientFeatures
     runs: RunState = field(default_factory=RunState)
     # Debounced publishes, per URI: a newer edit cancels the older one's task.
     pending: dict[str, asyncio.Task] = field(default_factory=dict)
+    _service: OliveLanguageService | None = field(default=None, init=False, repr=False)
+
+    @property
+    def service(self) -> OliveLanguageService:
+        if self._service is None:
+            self._service = self.make_service()
+        return self._service
