@@ -1,6 +1,6 @@
 """Generate `schemas/olive-<version>/component-behaviour.json`: what Olive's components (not its passes) accept.
 
-    python -m olive_ls.catalog.component_behaviour_generate [--out schemas/olive-<version>]
+    python -m olive_ls.catalog.component_behaviour_generate [--out FILE]
 
 Read from the installed olive-ai, transformers and torch, never written by hand:
 - every registered data component's signature (parameters, which have no default, whether it takes **kwargs)
@@ -28,7 +28,6 @@ is its only reader.
 
 from __future__ import annotations
 
-import argparse
 import importlib.metadata
 import inspect
 import json
@@ -38,6 +37,9 @@ import sys
 import warnings
 from pathlib import Path
 from typing import Any
+
+from olive_ls.catalog import behaviour_files
+from olive_ls.catalog.behaviour_files import render  # noqa: F401 - render: the currency test's
 
 FILE_NAME = "component-behaviour.json"
 _KWARGS_READ = re.compile(r"""kwargs(?:\.get|\.pop|\[)\(?\s*["'](\w+)["']""")
@@ -382,20 +384,8 @@ def generate() -> dict:
     }
 
 
-def render(data: dict) -> str:
-    return json.dumps(data, indent=1, sort_keys=True) + "\n"
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, help="folder to write into (default: schemas/olive-<version>)")
-    args = parser.parse_args(argv)
-    data = generate()
-    out = args.out or Path(__file__).resolve().parents[3] / "schemas" / f"olive-{data['olive_version']}"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / FILE_NAME).write_text(render(data), encoding="utf-8")
-    print(out / FILE_NAME)
-    return 0
+    return behaviour_files.main(generate, FILE_NAME, __doc__, argv)
 
 
 if __name__ == "__main__":

@@ -16,24 +16,16 @@ Deterministic: sorted keys and lists, no paths, no timestamps.
 
 from __future__ import annotations
 
-import argparse
 import ast
-import importlib.metadata
 import inspect
-import json
 import re
 import textwrap
 from pathlib import Path
 
+from olive_ls.catalog import behaviour_files
+from olive_ls.catalog.behaviour_files import installed_version, render  # noqa: F401 - render: the currency test's
+
 FILE_NAME = "pass-behaviour.json"
-SCHEMAS = Path(__file__).resolve().parents[3] / "schemas"
-
-
-def _version(dist: str) -> str | None:
-    try:
-        return importlib.metadata.version(dist)
-    except importlib.metadata.PackageNotFoundError:
-        return None
 
 
 def _function_ast(func) -> ast.AST:
@@ -266,9 +258,9 @@ def inc_quantization() -> dict:
 def generate() -> dict:
     return {
         "generated_from": {
-            "olive-ai": _version("olive-ai"),
-            "onnxruntime": _version("onnxruntime"),
-            "onnxruntime-genai": _version("onnxruntime-genai"),
+            "olive-ai": installed_version("olive-ai"),
+            "onnxruntime": installed_version("onnxruntime"),
+            "onnxruntime-genai": installed_version("onnxruntime-genai"),
         },
         "graph_surgeries": graph_surgeries(),
         "inc_quantization": inc_quantization(),
@@ -279,25 +271,14 @@ def generate() -> dict:
     }
 
 
-def render(data: dict) -> str:
-    return json.dumps(data, indent=1, sort_keys=True) + "\n"
-
-
 def default_path() -> Path:
-    return SCHEMAS / f"olive-{_version('olive-ai')}" / FILE_NAME
+    return behaviour_files.default_path(FILE_NAME)
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=None)
-    args = parser.parse_args(argv)
     import logging
 
-    logging.disable(logging.WARNING)
-    out = args.out or default_path()
-    out.write_text(render(generate()), encoding="utf-8")
-    print(out)
-    return 0
+    return behaviour_files.main(generate, FILE_NAME, __doc__, argv, quiet=lambda: logging.disable(logging.WARNING))
 
 
 if __name__ == "__main__":

@@ -12,23 +12,15 @@ keys and lists, no paths, no timestamps.
 
 from __future__ import annotations
 
-import argparse
 import ast
-import importlib.metadata
 import importlib.util
 import inspect
-import json
 from pathlib import Path
 
+from olive_ls.catalog import behaviour_files
+from olive_ls.catalog.behaviour_files import installed_version, render  # noqa: F401 - render: the currency test's
+
 FILE_NAME = "vendor-behaviour.json"
-SCHEMAS = Path(__file__).resolve().parents[3] / "schemas"
-
-
-def _version(dist: str) -> str | None:
-    try:
-        return importlib.metadata.version(dist)
-    except importlib.metadata.PackageNotFoundError:
-        return None
 
 
 def _source_tree(module: str) -> ast.Module:
@@ -148,29 +140,19 @@ def _algorithm_options(func: ast.FunctionDef) -> dict[str, set[str]]:
 
 def generate() -> dict:
     return {
-        "generated_from": {"olive-ai": _version("olive-ai")},
+        "generated_from": {"olive-ai": installed_version("olive-ai")},
         "aimet": aimet(),
         "quark": quark(),
         "vitis_ai": vitis_ai(),
     }
 
 
-def render(data: dict) -> str:
-    return json.dumps(data, indent=1, sort_keys=True) + "\n"
-
-
 def default_path() -> Path:
-    return SCHEMAS / f"olive-{_version('olive-ai')}" / FILE_NAME
+    return behaviour_files.default_path(FILE_NAME)
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=None)
-    args = parser.parse_args(argv)
-    out = args.out or default_path()
-    out.write_text(render(generate()), encoding="utf-8")
-    print(out)
-    return 0
+    return behaviour_files.main(generate, FILE_NAME, __doc__, argv)
 
 
 if __name__ == "__main__":

@@ -8,10 +8,11 @@ each with the line it comes from (docs/olive-runtime-checks.md (Part 2)).
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from olive_ls.model.behaviour_file import read_beside_catalog
 
 if TYPE_CHECKING:
     from olive_ls.model.olive import OliveModel
@@ -177,11 +178,8 @@ class ComponentBehaviour:
 
 
 def _load(model: OliveModel) -> ComponentBehaviour | None:
-    path = getattr(model.catalog, "path", None)
-    file = path.parent / FILE_NAME if path is not None else None
-    if file is None or not file.is_file():
-        return None
-    return ComponentBehaviour(json.loads(file.read_text(encoding="utf-8")))
+    data = read_beside_catalog(model, FILE_NAME)
+    return ComponentBehaviour(data) if data is not None else None
 
 
 def component_behaviour(model: OliveModel) -> ComponentBehaviour | None:

@@ -8,9 +8,10 @@ A catalog without that file (another Olive version) gets an empty behaviour: eve
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from olive_ls.model.behaviour_file import read_beside_catalog
 
 if TYPE_CHECKING:
     from olive_ls.model.olive import OliveModel, ParamSpec, PassSpec
@@ -178,13 +179,7 @@ def param_default(spec: PassSpec | None, name: str) -> Any:
 
 
 def _load(model: OliveModel) -> PassBehaviour:
-    path = getattr(model.catalog, "path", None)
-    candidate = path.parent / FILE_NAME if path is not None else None
-    try:
-        data = json.loads(candidate.read_text(encoding="utf-8")) if candidate is not None and candidate.is_file() else {}
-    except (OSError, ValueError):
-        data = {}
-    return PassBehaviour(data if isinstance(data, dict) else {})
+    return PassBehaviour(read_beside_catalog(model, FILE_NAME) or {})
 
 
 def pass_behaviour(model: OliveModel) -> PassBehaviour:

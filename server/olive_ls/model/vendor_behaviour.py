@@ -7,9 +7,10 @@ Olive version) gets an empty behaviour: every question answers None, and the rul
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from olive_ls.model.behaviour_file import read_beside_catalog
 
 if TYPE_CHECKING:
     from olive_ls.model.olive import OliveModel
@@ -55,13 +56,7 @@ class VendorBehaviour:
 
 
 def _load(model: OliveModel) -> VendorBehaviour:
-    path = getattr(model.catalog, "path", None)
-    candidate = path.parent / FILE_NAME if path is not None else None
-    try:
-        data = json.loads(candidate.read_text(encoding="utf-8")) if candidate is not None and candidate.is_file() else {}
-    except (OSError, ValueError):
-        data = {}
-    return VendorBehaviour(data if isinstance(data, dict) else {})
+    return VendorBehaviour(read_beside_catalog(model, FILE_NAME) or {})
 
 
 def vendor_behaviour(model: OliveModel) -> VendorBehaviour:
