@@ -674,8 +674,9 @@ def kv_cache_sizes_missing(ctx: RuleContext):
     """With an io_config and a KV cache (io_config.kv_cache, or a -with-past task, HfModel's default), the HfModel's
     io_config completes the cache from model_attributes (config.json's, then model_attributes; hf.py:55, 108-112):
     ModelWrapper reads num_hidden_layers, num_attention_heads and hidden_size through defaults.yaml's aliases, and
-    complete_kv_cache_with_model_attributes raises ValueError `num_hidden_layers, num_attention_heads, and hidden_size
-    cannot be 0 or None` (io_config.py:181-185; without a head count wrapper.py:246 raises TypeError first). A warning:
+    complete_kv_cache_with_model_attributes builds KVCacheConfig from them: a size that is None raises pydantic's
+    ValidationError (a ValueError, `Input should be a valid integer`), a 0 the ValueError of io_config.py:181-185;
+    without a head count wrapper.py:246 raises TypeError first. A warning:
     transformers' config class for the model type may fill a default config.json leaves out."""
     files = input_model_files(ctx)
     io_prop = ctx.view.input_model.params.get("io_config") if files is not None else None
@@ -695,7 +696,7 @@ def kv_cache_sizes_missing(ctx: RuleContext):
         detail=f"{files.where}/config.json gives no {', '.join(missing)}. {why[0].upper()}{why[1:]}, so the HfModel's io_config adds past key/values sized from the model's attributes "
         "(pytorch.py:97-102, io_config.py:159-185), looked up under "
         + "; ".join(f"{f}: {', '.join((*KV_CACHE_SIZE_ALIASES[f][1], KV_CACHE_SIZE_ALIASES[f][0]))}" for f in missing)
-        + ". Unless the model type's transformers config class fills a default, Olive raises `num_hidden_layers, "
-        "num_attention_heads, and hidden_size cannot be 0 or None`. Give them in io_config.kv_cache (an object) or in "
+        + ". Unless the model type's transformers config class fills a default, building KVCacheConfig raises "
+        "ValidationError `Input should be a valid integer` (TypeError at wrapper.py:246 without a head count). Give them in io_config.kv_cache (an object) or in "
         "input_model.model_attributes.",
     )

@@ -145,9 +145,9 @@ def _gpu_without_eps(ctx: RuleContext):
 def gpu_defaults_to_cuda(ctx: RuleContext):
     """For device gpu without execution_providers Olive fills in CUDAExecutionProvider, whatever the installed
     onnxruntime has, and logs `The following execution providers are filtered: ...` (accelerator_creator.py:86-103).
-    When the target's onnxruntime is not onnxruntime-gpu, CUDA is then not available: Olive falls back to
-    CPUExecutionProvider, or raises `None of the execution providers ... cannot be found` when the target is used
-    (accelerator_creator.py:150-165)."""
+    When the target's onnxruntime is not onnxruntime-gpu, CUDA is not there: Olive still builds the passes for CUDA
+    when the target only builds (skip_supported_eps_check keeps the written EP), and raises `None of the execution
+    providers ... cannot be found` when the target runs the model (accelerator_creator.py:120-165)."""
     from olive_ls.rules.environment import _environment_of_system, _packages_for
 
     found = _gpu_without_eps(ctx)
@@ -164,9 +164,9 @@ def gpu_defaults_to_cuda(ctx: RuleContext):
         device,
         f"Olive will use CUDAExecutionProvider for this gpu, which {installed} lacks.",
         detail=(f"Set execution_providers: [\"{others[0]}\"] for the installed one. " if others else "") +"With device gpu and no execution_providers, accelerator_creator.py:86-103 picks CUDAExecutionProvider "
-        f"(and logs `The following execution providers are filtered`); {where} has {installed}, so CUDA is then "
-        "dropped: Olive falls back to CPUExecutionProvider, or raises `None of the execution providers ... cannot be "
-        "found in the target system` when the target runs the model (accelerator_creator.py:150-165).",
+        f"(and logs `The following execution providers are filtered`); {where} has {installed}: Olive builds the passes "
+        "for CUDA all the same, or raises `None of the execution providers ... cannot be found in the target system` "
+        "when the target runs the model (an evaluator, accelerator_creator.py:120-165).",
         fix={"title": f"Add execution_providers [{others[0]}]", "add_keys": ["execution_providers"],
              "values": {"execution_providers": [others[0]]}, "object_path": accelerator.path()} if others else None,
     )
