@@ -562,7 +562,7 @@ def distributed_conversion_model_type(ctx: RuleContext):
 @rule("OLV420", "static-llm-negative-dimension", "StaticLLM batch_size or context_length below 0: fix_dim_params asserts.", ERROR)
 def static_llm_negative_dimension(ctx: RuleContext):
     """StaticLLM fixes the batch and sequence dims to batch_size and context_length with fix_dim_params
-    (static_llm.py:101-113 and 199-200), which asserts `dim_values must be all >= 0` (onnx/common.py:605).
+    (static_llm.py:101-135 and 199-200), which asserts `dim_values must be all >= 0` (onnx/common.py:605).
     DynamicToFixedShape, the other caller, validates its values first (P111, OLV352)."""
     for entry, canonical in entries(ctx, "StaticLLM"):
         for key in ("batch_size", "context_length"):
@@ -573,7 +573,7 @@ def static_llm_negative_dimension(ctx: RuleContext):
                 value.node,
                 f"Olive will fail in StaticLLM: {key} {value.value} is negative (`dim_values must be all >= 0`).",
                 detail=(
-                    f"StaticLLM fixes the model's symbolic dims to batch_size and context_length (static_llm.py:101-113, 199-200) "
+                    f"StaticLLM fixes the model's symbolic dims to batch_size and context_length (static_llm.py:101-135, 199-200) "
                     "with fix_dim_params, which asserts `dim_values must be all >= 0` (onnx/common.py:605)."
                 ),
                 fix={"title": "Replace with", "replace_value": [abs(value.value)]},
