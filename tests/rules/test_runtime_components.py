@@ -377,7 +377,6 @@ def test_olv585_no_dummy_inputs_for_task():
 def test_olv585_tasks_are_olives():
     olive = pytest.importorskip("olive")
     import yaml
-
     from olive.common.hf.io_config.tasks import _TASK_SYNONYMS
     from olive_ls.rules.runtime_model import DUMMY_INPUT_TASKS, TASK_SYNONYMS
 

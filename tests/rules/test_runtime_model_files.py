@@ -320,7 +320,7 @@ def test_olv583_onnx_folder_several_files(tmp_path):
 
 def test_olv583_onnx_folder_one_or_no_file(tmp_path):
     onnx_folder(tmp_path)
-    text, f = only(tmp_path, onnx_workflow(), "OLV583")
+    _, f = only(tmp_path, onnx_workflow(), "OLV583")
     assert "no .onnx file" in f.message
     (tmp_path / "onnx" / "model.onnx").write_bytes(b"")
     none_of(tmp_path, onnx_workflow(), "OLV583")
@@ -350,7 +350,7 @@ def test_olv584_kv_cache_sizes_by_alias(tmp_path):
     folder(tmp_path, {"model_type": "gpt2", "n_layer": 2, "n_head": 4, "n_embd": 64})
     none_of(tmp_path, workflow(CONVERT, io_config={**IO, "kv_cache": True}), "OLV584")
     folder(tmp_path, {"model_type": "gpt2", "n_layer": 2, "n_embd": 64})
-    text, f = only(tmp_path, workflow(CONVERT, io_config={**IO, "kv_cache": True}), "OLV584")
+    _, f = only(tmp_path, workflow(CONVERT, io_config={**IO, "kv_cache": True}), "OLV584")
     assert "no num_attention_heads (KV cache)" in f.message
 
 

@@ -1,4 +1,4 @@
-"""What Olive's engine, search and workflow do with config values at run time (OLV520-OLV529).
+"""What Olive's engine, search and workflow do with config values at run time (OLV520-OLV529, OLV541).
 
 Rows G006-G020 of docs/olive-runtime-checks.md (Part 2) (olive/engine/engine.py, olive/search/search_strategy.py,
 olive/workflows/run/run.py, olive/logging.py in olive-ai 0.13.0).

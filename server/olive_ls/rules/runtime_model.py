@@ -1,14 +1,14 @@
-"""What Olive's model handlers and the libraries behind them do with input_model values (OLV550-OLV559).
+"""What Olive's model handlers and the libraries behind them do with input_model values (OLV550-OLV559, OLV585).
 
-Rows M005-M015, L001, L002, L012 of docs/olive-runtime-checks.md (Part 2) (olive/model/config/hf_config.py,
+Rows M005-M015, M017, L001, L002, L012 of docs/olive-runtime-checks.md (Part 2) (olive/model/config/hf_config.py,
 io_config.py, olive/common/hf/utils.py, transformers' check_task and from_pretrained, torch.onnx).
 """
 
 from __future__ import annotations
 
 from olive_ls.model.component_behaviour import component_behaviour
-from olive_ls.rules.registry import ERROR, WARNING, Finding, RuleContext, rule
 from olive_ls.rules.passes import _model_flow
+from olive_ls.rules.registry import ERROR, WARNING, Finding, RuleContext, rule
 from olive_ls.rules.runtime_common import string
 from olive_ls.suggest import did_you_mean, one_of
 

@@ -1,7 +1,7 @@
-"""What the input model's own files decide at run time (OLV570-OLV580): its config.json's architecture and
+"""What the input model's own files decide at run time (OLV570-OLV580, OLV583-OLV584): its config.json's architecture and
 model_type, an existing quantization_config, a diffusion model's transformer/config.json.
 
-Rows P028, P029, P137, P184, P191, P209, P211, P218, M010 and L005 of docs/olive-runtime-checks.md. The files are
+Rows P028, P029, P137, P184, P191, P209, P211, P218, M010, L005 (and L006, P268, M016) of docs/olive-runtime-checks.md. The files are
 read for an input_model (or OnnxDiscrepancyCheck's reference_model_path) that is a local folder (relative to the
 config's folder, as the file-system rules look it up) or a hub id whose snapshot is in the local Hugging Face cache
 (as the machine rules find it). Only config.json-sized JSON is read (capped, cached per path and mtime): never

@@ -1,6 +1,6 @@
-"""OpenVINO passes at run time (OLV430-OLV449): nncf and optimum-intel option values, ignored_scope pairs, what
+"""OpenVINO passes at run time (OLV430-OLV449, OLV586): nncf and optimum-intel option values, ignored_scope pairs, what
 ov_quant_config needs, input model types, unnamed outputs before OpenVINOEncapsulation.
-Rows P223-P227, P229-P236, P238, P240, P244, P245 of docs/olive-runtime-checks.md.
+Rows P223-P227, P229-P236, P238, P240, P241, P244, P245 of docs/olive-runtime-checks.md.
 
 Olive's own enums (olive/passes/openvino/ov_utils.py, optimum_intel.py) are copied below and
 tests/rules/test_runtime_openvino.py checks them against the installed Olive. nncf's and optimum-intel's are not

@@ -1,6 +1,6 @@
-"""What Olive does with systems and accelerators at run time (OLV545-OLV547).
+"""What Olive does with systems and accelerators at run time (OLV540, OLV545-OLV547).
 
-Rows S005, S013, S017 of docs/olive-runtime-checks.md (Part 2) (olive/hardware/accelerator.py,
+Rows S005, S009, S013, S017 of docs/olive-runtime-checks.md (Part 2) (olive/hardware/accelerator.py,
 olive/workflows/run/run.py, olive/systems/docker/docker_system.py in olive-ai 0.13.0).
 """
 

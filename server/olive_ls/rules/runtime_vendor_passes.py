@@ -1,5 +1,5 @@
-"""Vendor SDK passes at run time (OLV450-OLV469): QAIRT, QNN, AIMET, Vitis AI and Quark options and pass order.
-Rows P149, P150, P169, P172-P176, P253, P255-P257, P259, P260, P262, P265 of docs/olive-runtime-checks.md.
+"""Vendor SDK passes at run time (OLV450-OLV469, OLV581-OLV582): QAIRT, QNN, AIMET, Vitis AI and Quark options and pass order.
+Rows P149, P150, P169, P172-P176, P253, P255-P257, P259, P260, P262, P265 (and P170, P258) of docs/olive-runtime-checks.md.
 
 What Olive's own code decides is generated (schemas/olive-0.13.0/vendor-behaviour.json, read through
 model/vendor_behaviour.py); what amd-quark decides (not installed with olive-ls) is the table below, read from its
