@@ -346,7 +346,7 @@ def no_dummy_inputs_for_task(ctx: RuleContext):
         return
     yield Finding.at(
         prop.value,
-        f"Olive raises ValueError in OnnxConversion: no dummy inputs for task '{task}'; give io_config with input_shapes.",
+        f"OnnxConversion will fail: Olive has no dummy inputs for task '{task}'; give io_config with input_shapes.",
         detail=f"Olive builds dummy inputs from io_config.input_shapes or from its task templates (assets/io_configs/tasks.yaml: "
         f"{', '.join(DUMMY_INPUT_TASKS)}); for '{task}' get_model_dummy_input returns None (model_io.py:135-137) and "
         "hf.py:137-141 raises `Unable to get dummy inputs for the model ... Please provide io_config manually.`",
