@@ -308,6 +308,34 @@ def test_a_python_without_onnxruntime_is_an_error(tmp_path):
     assert probe_providers(str(tmp_path / "missing"), ("CUDAExecutionProvider",)).error.startswith("could not run python")
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="shell scripts")
+def test_the_server_does_not_wait_for_a_slow_probe(tmp_path):
+    """The language server's mode: an unanswered probe is PENDING at once (no finding waits on it), answers in its
+    own thread, says so, and is then the cached answer."""
+    import threading
+    import time
+
+    from olive_ls.machine import providers
+
+    python = tmp_path / "python"
+    python.write_text(f'#!/bin/sh\nsleep 1\nexec "{sys.executable}" -S "$@"\n')  # a CUDA initialisation's wait
+    python.chmod(0o755)
+    answered = threading.Event()
+    providers.answer_in_background(answered.set)
+    try:
+        started = time.monotonic()
+        first = probe_providers(str(python), ("CUDAExecutionProvider",))
+        assert time.monotonic() - started < 0.5
+        assert first.error and providers.PENDING in first.error
+        assert probe_providers(str(python), ("CUDAExecutionProvider",)).error == first.error  # one probe in flight
+        assert answered.wait(30)
+        probe = probe_providers(str(python), ("CUDAExecutionProvider",))
+        assert probe.error and "import onnxruntime failed" in probe.error  # the real answer
+    finally:
+        providers.answer_in_background(None)
+        providers.clear_cache()
+
+
 def test_described_provider_answers():
     answer = ProviderProbe(python="/x", onnxruntime="1.22.0", available=("CUDAExecutionProvider",), loads={"CUDAExecutionProvider": False})
     machine = Machine(system="Linux", provider_probes={"": answer})

@@ -74,6 +74,7 @@ def olive_version(ls: OliveLanguageServer, params) -> dict:
 
 @server.feature(types.INITIALIZED)
 async def initialized(ls: OliveLanguageServer, params: types.InitializedParams) -> None:
+    ls.probe_in_background()
     if ls.session is not None and ls.session.client.configuration:
         await ls.reload_settings()
 

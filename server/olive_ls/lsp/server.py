@@ -174,6 +174,26 @@ class OliveLanguageServer(LanguageServer):
             if self.session is not None and self.session.pending.get(uri) is asyncio.current_task():
                 del self.session.pending[uri]
 
+    def probe_in_background(self) -> None:
+        """Machine probes that take seconds (an execution provider's CUDA initialisation) run beside the analysis
+        instead of inside it: until one answers, nothing is said on what it decides; then every open document is
+        analysed again. Called on the event loop, once the client is initialized."""
+        from olive_ls.machine.providers import answer_in_background
+
+        loop = asyncio.get_running_loop()
+        answer_in_background(lambda: loop.call_soon_threadsafe(self.republish_open_documents))
+
+    def republish_open_documents(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        if session.client.pulls_diagnostics:
+            if session.client.diagnostic_refresh:  # the client asks again, for every document it shows
+                asyncio.ensure_future(self.ask_client(self.workspace_diagnostic_refresh_async))
+            return
+        for uri in list(self.workspace.text_documents):
+            self.schedule_diagnostics(uri, delay=0)
+
     def refresh_code_lenses(self) -> None:
         if self.session is not None and self.session.client.code_lens_refresh:
             asyncio.ensure_future(self.ask_client(self.workspace_code_lens_refresh_async))

@@ -116,12 +116,28 @@ print(MARK + json.dumps(result))
 # that diagnostics do not wait for it on every keystroke.
 RETRY_AFTER_S = 300.0
 
+# What a probe asked in the background says until it answers: no finding depends on it meanwhile.
+PENDING = "is being asked in the background"
+
 _lock = threading.Lock()
 _cache: dict[tuple, tuple[float, ProviderProbe]] = {}
+_in_flight: set[tuple] = set()
+# Set by the language server (answer_in_background): a probe not cached yet runs in a thread of its own and the
+# callback is told when it has answered, instead of the analysis waiting for it (a CUDA initialisation takes seconds,
+# up to the timeout). The command line keeps waiting: `check` and `doctor` report what the probe says.
+_on_answer: list = []
+
+
+def answer_in_background(on_answer) -> None:
+    """From now on, ask uncached probes in the background and call `on_answer()` (from that thread) when one answers;
+    None: wait for them again."""
+    with _lock:
+        _on_answer[:] = [on_answer] if on_answer is not None else []
 
 
 def probe_providers(python: str, eps: tuple[str, ...] | list[str], timeout: float = PROBE_TIMEOUT_S) -> ProviderProbe:
-    """What `python`'s onnxruntime says about `eps` (never raises; `error` says why there is no answer)."""
+    """What `python`'s onnxruntime says about `eps` (never raises; `error` says why there is no answer, PENDING while
+    a background probe has not answered)."""
     eps = tuple(dict.fromkeys(eps))
     try:
         stamp = os.stat(python).st_mtime_ns
@@ -131,17 +147,35 @@ def probe_providers(python: str, eps: tuple[str, ...] | list[str], timeout: floa
     now = time.monotonic()
     with _lock:
         cached = _cache.get(key)
-    if cached is not None and (cached[1].error is None or now - cached[0] < RETRY_AFTER_S):
+        fresh = cached is not None and (cached[1].error is None or now - cached[0] < RETRY_AFTER_S)
+        background = bool(_on_answer) and not fresh
+        if background and key not in _in_flight:
+            _in_flight.add(key)
+            threading.Thread(target=_ask_in_background, args=(key, python, eps, timeout), name="olive-ls-provider-probe", daemon=True).start()
+    if fresh:
         return cached[1]
+    if background:
+        return ProviderProbe(python=python, error=f"the onnxruntime probe of {python} {PENDING}")
     probe = _ask(python, eps, timeout)
     with _lock:
         _cache[key] = (now, probe)
     return probe
 
 
+def _ask_in_background(key: tuple, python: str, eps: tuple[str, ...], timeout: float) -> None:
+    probe = _ask(python, eps, timeout)
+    with _lock:
+        _cache[key] = (time.monotonic(), probe)
+        _in_flight.discard(key)
+        listeners = list(_on_answer)
+    for on_answer in listeners:
+        on_answer()
+
+
 def clear_cache() -> None:
     with _lock:
         _cache.clear()
+        _in_flight.clear()
 
 
 def _ask(python: str, eps: tuple[str, ...], timeout: float) -> ProviderProbe:
