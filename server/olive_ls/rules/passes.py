@@ -432,8 +432,21 @@ def _show(value) -> str:
 
 def _model_flow(ctx: RuleContext):
     """Walk the passes in order, tracking the model format; yield (entry, canonical, kind_before)."""
+    return model_flow(ctx, input_kind(ctx), core_kind_after)
+
+
+def input_kind(ctx: RuleContext, kinds: dict[str, str] = MODEL_KINDS) -> str | None:
+    """The kind of the input model by its type (a family that follows more model types gives its own table)."""
     model = ctx.view.input_model
-    kind = MODEL_KINDS.get(model.type_name.lower()) if model is not None and isinstance(model.type_name, str) else None
+    name = model.type_name.lower() if model is not None and isinstance(model.type_name, str) else ""
+    return kinds.get(name)
+
+
+def model_flow(ctx: RuleContext, kind: str | None, kind_after):
+    """(entry, canonical, kind of the model it gets) in pass order while the kind is known. Alternatives of one pass
+    (a list under one name) share the kind before them, and the kind after them only when they agree.
+    kind_after(ctx, entry, canonical, kind) is the kind a pass returns (None: not followed); a family that follows
+    more passes (OpenVINO, the vendor SDKs) gives its own and falls back to core_kind_after."""
     groups: list[list[PassEntry]] = []
     for entry in ctx.view.passes:
         if groups and groups[-1][0].name_node is entry.name_node and entry.alternative is not None:
@@ -446,21 +459,23 @@ def _model_flow(ctx: RuleContext):
         kinds_after = set()
         for entry in group:
             canonical = ctx.model.canonical_pass_name(entry.type_name or "")
-            spec = ctx.model.passes[canonical] if canonical else None
             yield entry, canonical, kind
-            if spec is None:
-                kinds_after.add(None)
-            elif canonical == "ModelBuilder":
-                kinds_after.add("onnx")
-            elif canonical in CONVERTERS:
-                kinds_after.add("onnx")
-            elif spec.is_onnx:
-                kinds_after.add("onnx" if kind == "onnx" else None)
-            elif spec.is_pytorch and kind in ("hf", "pytorch"):
-                kinds_after.add(kind)
-            else:
-                kinds_after.add(None)  # OpenVINO, QNN, QAIRT, Quark, diffusers: other formats, not followed
+            kinds_after.add(kind_after(ctx, entry, canonical, kind))
         kind = kinds_after.pop() if len(kinds_after) == 1 else None
+
+
+def core_kind_after(ctx: RuleContext, entry, canonical: str | None, kind: str) -> str | None:
+    """What a conversion, ONNX or PyTorch pass returns; OpenVINO, QNN, QAIRT, Quark, diffusers: not followed."""
+    spec = ctx.model.passes.get(canonical) if canonical else None
+    if spec is None:
+        return None
+    if canonical == "ModelBuilder" or canonical in CONVERTERS:
+        return "onnx"
+    if spec.is_onnx:
+        return "onnx" if kind == "onnx" else None
+    if spec.is_pytorch and kind in ("hf", "pytorch"):
+        return kind
+    return None
 
 
 @rule("OLV305", "onnx-pass-before-conversion", "An ONNX pass gets a model that no earlier pass has converted to ONNX.", ERROR)

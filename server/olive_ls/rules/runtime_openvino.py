@@ -15,7 +15,7 @@ from pathlib import Path
 
 from olive_ls import config_paths
 from olive_ls.document.nodes import Node, Property
-from olive_ls.rules.passes import CONVERTERS
+from olive_ls.rules.passes import core_kind_after, input_kind, model_flow
 from olive_ls.rules.registry import ERROR, HINT, WARNING, Finding, RuleContext, rule
 from olive_ls.rules.runtime_helpers import PRUNED, PRUNED_DETAIL, entries, param
 
@@ -343,37 +343,14 @@ def _kind_after(ctx: RuleContext, entry, canonical: str | None, kind: str):
         return kind if kind in ("onnx", "openvino", UNNAMED) else None
     if canonical == "OpenVINOEncapsulation":
         return "onnx" if kind in ("openvino", UNNAMED) else None
-    spec = ctx.model.passes.get(canonical)
-    if canonical in CONVERTERS:
-        return "onnx"
-    if spec is not None and spec.is_onnx:
-        return "onnx" if kind == "onnx" else None
-    if spec is not None and spec.is_pytorch and kind in ("hf", "pytorch"):
-        return kind
-    return None
+    return core_kind_after(ctx, entry, canonical, kind)
 
 
 def _flow(ctx: RuleContext):
-    """(entry, canonical, kind of the model it gets) in pass order, while the kind is known (as rules/passes.py's
-    _model_flow, with the OpenVINO passes followed too). A CompositeModel's components are run one by one
+    """(entry, canonical, kind of the model it gets) in pass order, while the kind is known (rules/passes.py's
+    model_flow, with the OpenVINO passes followed too). A CompositeModel's components are run one by one
     (olive_pass.py:230-241), so a composite of OpenVINO models counts as OpenVINO."""
-    model = ctx.view.input_model
-    kind = MODEL_KINDS.get(model.type_name.lower()) if model is not None and isinstance(model.type_name, str) else None
-    groups: list[list] = []
-    for entry in ctx.view.passes:
-        if groups and groups[-1][0].name_node is entry.name_node and entry.alternative is not None:
-            groups[-1].append(entry)
-        else:
-            groups.append([entry])
-    for group in groups:
-        if kind is None:
-            return
-        after = set()
-        for entry in group:
-            canonical = ctx.model.canonical_pass_name(entry.type_name or "")
-            yield entry, canonical, kind
-            after.add(_kind_after(ctx, entry, canonical, kind))
-        kind = after.pop() if len(after) == 1 else None
+    return model_flow(ctx, input_kind(ctx, MODEL_KINDS), _kind_after)
 
 
 @rule("OLV434", "weight-compression-input", "OpenVINOWeightCompression gets a model other than an HF, ONNX or OpenVINO one.", ERROR)

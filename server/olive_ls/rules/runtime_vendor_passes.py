@@ -12,7 +12,7 @@ from pathlib import Path
 
 from olive_ls.document.nodes import Node
 from olive_ls.model.vendor_behaviour import vendor_behaviour
-from olive_ls.rules.passes import CONVERTERS, MODEL_KINDS
+from olive_ls.rules.passes import MODEL_KINDS, core_kind_after, input_kind, model_flow
 from olive_ls.rules.registry import ERROR, HINT, WARNING, Finding, RuleContext, rule
 from olive_ls.rules.runtime_helpers import PRUNED, PRUNED_DETAIL, entries, node_of, param, show
 
@@ -53,7 +53,7 @@ KIND_NAMES = {
 # --- the model kind reaching each pass, vendor passes included ----------------------------------------------------
 
 
-def _after(ctx: RuleContext, canonical: str | None, kind: str) -> str | None:
+def _after(ctx: RuleContext, entry, canonical: str | None, kind: str) -> str | None:
     """The kind of model a pass returns given the kind it gets (None: not followed), as rules/passes.py's
     _model_flow does, plus the vendor passes' return types (qnn/conversion.py:124, qairt/preparation.py,
     gen_ai_builder.py, pipeline.py, encapsulation.py, openvino/conversion.py)."""
@@ -66,16 +66,7 @@ def _after(ctx: RuleContext, canonical: str | None, kind: str) -> str | None:
         return vendor[canonical]
     if canonical == "QuarkQuantization":
         return kind if kind in ("onnx", "hf") else None  # quark_quantization.py:187-192: ONNX or Quark-Torch (HfModel)
-    spec = ctx.model.passes.get(canonical) if canonical else None
-    if spec is None:
-        return None
-    if canonical in CONVERTERS:
-        return "onnx"
-    if spec.is_onnx:
-        return "onnx" if kind == "onnx" else None
-    if spec.is_pytorch and kind in ("hf", "pytorch"):
-        return kind
-    return None
+    return core_kind_after(ctx, entry, canonical, kind)
 
 
 def _flow(ctx: RuleContext):
@@ -85,26 +76,7 @@ def _flow(ctx: RuleContext):
 
 
 def _build_flow(ctx: RuleContext) -> list:
-    model = ctx.view.input_model
-    name = model.type_name.lower() if model is not None and isinstance(model.type_name, str) else ""
-    kind = MODEL_KINDS.get(name) or VENDOR_KINDS.get(name)
-    groups: list[list] = []
-    for entry in ctx.view.passes:
-        if groups and groups[-1][0].name_node is entry.name_node and entry.alternative is not None:
-            groups[-1].append(entry)
-        else:
-            groups.append([entry])
-    flow = []
-    for group in groups:
-        if kind is None:
-            break
-        after = set()
-        for entry in group:
-            canonical = ctx.model.canonical_pass_name(entry.type_name or "")
-            flow.append((entry, canonical, kind))
-            after.add(_after(ctx, canonical, kind))
-        kind = after.pop() if len(after) == 1 else None
-    return flow
+    return list(model_flow(ctx, input_kind(ctx, {**MODEL_KINDS, **VENDOR_KINDS}), _after))
 
 
 def _kind_before(ctx: RuleContext, entry) -> str | None:
