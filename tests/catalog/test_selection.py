@@ -216,7 +216,6 @@ def test_service_checks_each_document_as_its_own_olive(project, tmp_path, venv_0
     from lsprotocol import types
 
     doc = service.parse(uri, other.read_text())
-    line = other.read_text().splitlines()
     hover = service.hover(uri, doc, types.Position(line=0, character=other.read_text().index("input_model") + 2))
     assert hover is not None and "Olive 0.12.1 (pinned in requirements.txt)" in hover.contents.value
 

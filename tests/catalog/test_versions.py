@@ -20,7 +20,6 @@ from jsonschema import Draft202012Validator
 
 from olive_ls.catalog import CatalogError, load_catalog, loader, shipped_versions
 from olive_ls.catalog.generate import dump_json, make_delta, pack_catalogs, unpack_catalog
-from olive_ls.catalog.json_schema import build_run_config_schema
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMAS = REPO / "schemas"

@@ -8,7 +8,6 @@ ModelBuilder claims with one offline `olive run` on the tiny random Llama (scrip
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys

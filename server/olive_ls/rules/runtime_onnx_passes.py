@@ -573,7 +573,7 @@ def static_llm_negative_dimension(ctx: RuleContext):
                 value.node,
                 f"Olive will fail in StaticLLM: {key} {value.value} is negative (`dim_values must be all >= 0`).",
                 detail=(
-                    f"StaticLLM fixes the model's symbolic dims to batch_size and context_length (static_llm.py:101-135, 199-200) "
+                    "StaticLLM fixes the model's symbolic dims to batch_size and context_length (static_llm.py:101-135, 199-200) "
                     "with fix_dim_params, which asserts `dim_values must be all >= 0` (onnx/common.py:605)."
                 ),
                 fix={"title": "Replace with", "replace_value": [abs(value.value)]},
