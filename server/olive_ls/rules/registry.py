@@ -142,9 +142,15 @@ _loaded = False
 
 
 def load_rules() -> dict[str, Rule]:
+    """Every rule, in the order of ALL_RULE_MODULES and, within a module, as written: the order findings are made in
+    (and the first error completion's probe names), whichever module something imported first."""
     global _loaded
     if not _loaded:
         for module in ALL_RULE_MODULES:
             importlib.import_module(module)
+        position = {f"olive_ls.rules.{module.rsplit('.', 1)[-1]}": i for i, module in enumerate(ALL_RULE_MODULES)}
+        ordered = sorted(RULES.values(), key=lambda r: position.get(r.check.__module__, len(position)))  # stable: as written
+        RULES.clear()
+        RULES.update((r.code, r) for r in ordered)
         _loaded = True
     return RULES
