@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from olive_ls.catalog import Catalog, CatalogError, load_catalog
 from olive_ls.catalog.selection import UnknownVersion, VersionChoice, choose_version
+from olive_ls.document.nodes import release_tree
 from olive_ls.document.parse import ParsedDocument, language_for, parse_document
 from olive_ls.document.ranges import origin_range
 from olive_ls.model.view import is_olive_config
@@ -24,6 +25,8 @@ from olive_ls.rules.registry import Finding
 from olive_ls.settings import ServerSettings
 from olive_ls.uris import path_to_uri, uri_to_path
 
+# Replaced versions kept unreleased at most (release_superseded frees them; past this the oldest are freed at once).
+SUPERSEDED_KEPT = 4
 # Past this size a file is not a hand-written Olive config; analysing it would only stall the editor or a CI job.
 # One limit for the editor and `olive-ls check`, said with one code (OLV007).
 MAX_ANALYSED_CHARS = 2_000_000
@@ -60,6 +63,8 @@ class OliveLanguageService:
         self.olive_version = olive_version
         self.workspace_root = workspace_root
         self._documents: dict[str, _Cached] = {}
+        # Trees replaced by a newer version or forgotten, to be released (release_superseded).
+        self._superseded: list[ParsedDocument] = []
         self._environment = None
         self._choices: dict[Path | None, VersionChoice] = {}
         self._generated: dict[tuple, Catalog] = {}
@@ -172,11 +177,30 @@ class OliveLanguageService:
             cached.version = version
             return cached.doc
         doc = parse_document(text, language_for(uri, language_id))
+        if cached is not None:
+            self._supersede(cached.doc)
         self._documents[uri] = _Cached(version, text, doc)
         return doc
 
     def forget(self, uri: str) -> None:
-        self._documents.pop(uri, None)
+        cached = self._documents.pop(uri, None)
+        if cached is not None:
+            self._supersede(cached.doc)
+
+    def release_superseded(self) -> None:
+        """Free the trees of the versions a newer one replaced (document.nodes.release_tree). The caller says when no
+        one reads them any more: the server in its analysis thread, after a publication; `check` after each file."""
+        superseded, self._superseded = self._superseded, []
+        for doc in superseded:
+            release_tree(doc.root)
+
+    def _supersede(self, doc: ParsedDocument) -> None:
+        self._superseded.append(doc)
+        if len(self._superseded) > SUPERSEDED_KEPT:
+            # A caller that never releases (a script, a test) must not keep every version: the oldest go now.
+            oldest, self._superseded = self._superseded[:-SUPERSEDED_KEPT], self._superseded[-SUPERSEDED_KEPT:]
+            for old in oldest:
+                release_tree(old.root)
 
     def is_olive_config(self, uri: str, doc: ParsedDocument) -> bool:
         if self.is_excluded(uri):

@@ -84,6 +84,7 @@ def run_check(args: argparse.Namespace) -> int:
             if is_config:
                 versions[str(source.path)] = service.version_for(uri)
             service.forget(uri)
+            service.release_superseded()  # freed now by reference counting, not by a collection later
             if not frozen:
                 # What the first file loaded (the catalog, the model, the rules' tables) lives to the end: moved
                 # out of the collector's way, so that the collections the trees' garbage triggers do not walk it.

@@ -196,3 +196,21 @@ def innermost(root: Node | None, offset: int) -> tuple[Node | None, Property | N
             following = next((item for item in current.items if item.start <= offset <= item.end), None)
         current = following
     return node, prop
+
+
+def release_tree(root: "Node | None") -> None:
+    """Break a tree's reference cycles (every parent pointer, the caches its nodes keep) so that it is freed the
+    moment nothing holds it, by reference counting, instead of waiting for a cyclic garbage collection: a
+    10,000-line config's tree is 200,000 objects, and a collection over a few replaced versions of it took up to a
+    second. Only for a tree no one will read again (the service releases the versions a newer one replaced)."""
+    if root is None:
+        return
+    for node in root.walk():
+        node.parent = None
+        node.__dict__.pop("_by_key", None)
+        node.__dict__.pop("_by_key_below", None)
+        node.__dict__.pop("_workflow_view", None)
+        for prop in node.properties:
+            prop.parent = None
+            prop.key_node.parent = None
+

@@ -93,7 +93,17 @@ class OliveLanguageServer(LanguageServer):
         if self.session is None or document is None:
             return []
         snapshot = (uri, document.source, document.version, document.language_id)
-        return await asyncio.get_running_loop().run_in_executor(_analysis(), self._analyse, *snapshot)
+        diagnostics = await asyncio.get_running_loop().run_in_executor(_analysis(), self._analyse, *snapshot)
+        self.release_superseded_later()
+        return diagnostics
+
+    def release_superseded_later(self) -> None:
+        """The versions newer ones replaced are released (service.release_superseded) in the analysis thread, queued
+        after the analysis that was just answered: no analysis can be reading them then (one worker), and no request
+        asks for them (requests ask for a document's latest version)."""
+        if self.session is None:
+            return
+        asyncio.get_running_loop().run_in_executor(_analysis(), _release, self.session.service)
 
     def _analyse(self, *snapshot) -> list[types.Diagnostic]:
         """The worker's job: garbage collection paused (it would walk every tree the server holds, several times per
@@ -166,6 +176,7 @@ class OliveLanguageServer(LanguageServer):
                 if not current():
                     return
                 self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version))
+            self.release_superseded_later()
         except (asyncio.CancelledError, Stale):
             pass
         except Exception:
@@ -226,6 +237,13 @@ class OliveLanguageServer(LanguageServer):
 
 _WORKER: ThreadPoolExecutor | None = None
 _FROZEN = False
+
+
+def _release(service) -> None:
+    try:
+        service.release_superseded()
+    except Exception:  # noqa: BLE001 - freeing memory must never take the worker down
+        log.exception("releasing replaced documents failed")
 
 
 def _analysis() -> ThreadPoolExecutor:
