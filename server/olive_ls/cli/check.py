@@ -98,7 +98,7 @@ def run_check(args: argparse.Namespace) -> int:
     if args.format == "text":
         output = report.as_text(reports, verbose=args.verbose)
     elif args.format == "json":
-        output = _with_versions(report.as_json(reports), versions, service.version_for(None))
+        output = _with_versions(report.json_report(reports), versions, service.version_for(None))
     else:
         output = report.as_sarif(reports)
     if output:
@@ -117,10 +117,9 @@ def run_check(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
-def _with_versions(output: str, versions: dict, default) -> str:
+def _with_versions(data: dict, versions: dict, default) -> str:
     """JSON output with the Olive each config was checked as: top-level "olive_version" {"version", "reason"}
     (the one of most configs; the default choice when none was checked), and per file where they differ."""
-    data = json.loads(output)
     counts: dict = {}
     for choice in versions.values():
         counts[choice] = counts.get(choice, 0) + 1

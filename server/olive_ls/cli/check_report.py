@@ -34,7 +34,8 @@ def as_text(reports: list[FileReport], verbose: bool = False) -> str:
     return "\n".join(lines)
 
 
-def as_json(reports: list[FileReport]) -> str:
+def json_report(reports: list[FileReport]) -> dict:
+    """The JSON form's data ({"files": [...]}); check adds which Olive the configs were checked as, then dumps it."""
     files = [
         {
             "path": report.path,
@@ -44,7 +45,7 @@ def as_json(reports: list[FileReport]) -> str:
         }
         for report in reports
     ]
-    return json.dumps({"files": files}, indent=2)
+    return {"files": files}
 
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "information": "note", "hint": "note"}
