@@ -229,7 +229,11 @@ class Server:
                 capabilities=types.ClientCapabilities(
                     workspace=types.WorkspaceClientCapabilities(configuration=True),
                     text_document=types.TextDocumentClientCapabilities(
-                        completion=types.CompletionClientCapabilities(completion_item=types.ClientCompletionItemOptions(snippet_support=True))
+                        completion=types.CompletionClientCapabilities(
+                            completion_item=types.ClientCompletionItemOptions(
+                                snippet_support=True, resolve_support=types.ClientCompletionItemResolveOptions(properties=list(VSCODE_RESOLVES))
+                            )
+                        )
                     ),
                 ),
                 initialization_options=INITIALIZATION_OPTIONS,
@@ -258,6 +262,9 @@ class Server:
 
 
 INITIALIZATION_OPTIONS = {"provideFormatter": False, "handledSchemaProtocols": ["file"]}  # the JSON server's
+# What VS Code's client says it resolves lazily (completionItem/resolve), sent by both clients to every server as
+# VS Code would: olive-ls then sends each item's docs on resolve, not in the list.
+VSCODE_RESOLVES = ("documentation", "detail", "additionalTextEdits")
 
 
 def language_of(uri: str) -> str:
@@ -406,7 +413,7 @@ class RawClient:
     async def start(self) -> None:
         self.process = await asyncio.create_subprocess_exec(*self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self.reader = asyncio.ensure_future(self._read())
-        await self.request("initialize", {"processId": None, "rootUri": None, "capabilities": {"workspace": {"configuration": True}}, "initializationOptions": INITIALIZATION_OPTIONS})
+        await self.request("initialize", {"processId": None, "rootUri": None, "capabilities": {"workspace": {"configuration": True}, "textDocument": {"completion": {"completionItem": {"snippetSupport": True, "resolveSupport": {"properties": list(VSCODE_RESOLVES)}}}}}, "initializationOptions": INITIALIZATION_OPTIONS})
         self.notify("initialized", {})
         self.notify("workspace/didChangeConfiguration", {"settings": self.settings})
 
