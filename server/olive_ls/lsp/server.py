@@ -168,9 +168,9 @@ class OliveLanguageServer(LanguageServer):
                 return latest is not None and latest.version == version and self.session is not None
 
             loop = asyncio.get_running_loop()
-            # Garbage collection waits until the diagnostics are sent: the tree the previous version left is cyclic
-            # garbage that only a full collection frees (~50 ms for a 10,000-line config), which would otherwise run
-            # the moment the analysis ends, between the analysis and its publication.
+            # Garbage collection waits until the diagnostics are sent: a collection the analysis's allocations set
+            # off would walk every tree the server holds (~50 ms with a 10,000-line config open) between the
+            # analysis and its publication. The versions this one replaced are released after (release_tree).
             with gc_paused():
                 diagnostics = await loop.run_in_executor(_analysis(), self._analyse, uri, source, version, language_id, current)
                 if not current():
