@@ -2,8 +2,8 @@
 
 `current_environment()` describes the interpreter olive-ls runs in; `environment_for(python)` asks another
 interpreter (a virtual environment, a PythonEnvironment system) in a subprocess. Both are cached. Nothing here
-imports olive, torch, onnxruntime or transformers: distribution names and versions come from
-`importlib.metadata`, which reads the `*.dist-info` folders.
+imports olive, torch, onnxruntime or transformers: distribution names and versions come from the `*.dist-info`
+folders (catalog/dist_info.py here; importlib.metadata in another interpreter's subprocess).
 
 The environment rules (rules/environment.py) compare these against what a config needs. Tests build an
 `Environment` by hand with the distributions they want, which keeps those rules deterministic.
@@ -24,6 +24,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from olive_ls.catalog.dist_info import normalized as normalise_name  # PEP 503, one definition
+
 # Distributions that provide the `onnxruntime` module, each with its own execution providers. Installing two of them
 # makes them overwrite each other's files: the last one installed wins (microsoft/Olive#323, #1901).
 _NOT_FLAVOURS = ("onnxruntime-genai", "onnxruntime-extensions", "onnxruntime-tools")
@@ -31,11 +33,6 @@ GENAI_PREFIX = "onnxruntime-genai"
 
 # Timeout for asking another interpreter what it has installed.
 INSPECT_TIMEOUT_S = 20.0
-
-
-def normalise_name(name: str) -> str:
-    """PEP 503 normalisation: lowercase, runs of '-', '_' and '.' become one '-'."""
-    return re.sub(r"[-_.]+", "-", str(name)).lower().strip()
 
 
 @dataclass(frozen=True)
@@ -184,20 +181,10 @@ def unmet(requirement: Requirement, environment: Environment) -> str | None:
 # Reading an environment
 
 def _distributions_here() -> dict[str, str]:
-    import importlib.metadata  # ~25 ms of import, paid only when environment checks ask (not by `check --no-env`)
+    """This process's distributions, read from their metadata folders on sys.path (the first one wins)."""
+    from olive_ls.catalog.dist_info import installed_distributions
 
-    found: dict[str, str] = {}
-    for dist in importlib.metadata.distributions():
-        try:
-            name = dist.metadata["Name"]
-            version = dist.version
-        except Exception:  # a broken dist-info folder must not hide the others
-            continue
-        if not name or version is None:
-            continue
-        # Like importlib.metadata.version(): the first one on sys.path wins.
-        found.setdefault(normalise_name(name), str(version))
-    return found
+    return installed_distributions(sys.path)
 
 
 def _path_fingerprint() -> tuple:

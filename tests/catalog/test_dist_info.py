@@ -36,3 +36,23 @@ def test_the_first_path_wins(tmp_path):
         folder.mkdir(parents=True)
         (folder / "METADATA").write_text(f"Name: olive-ai\nVersion: {version}\n")
     assert find_distribution("olive-ai", [str(tmp_path / "b"), str(tmp_path / "a")]).version == "0.9.0"
+
+
+def test_every_distribution_listed_as_importlib_metadata_lists_them():
+    from olive_ls.catalog.dist_info import installed_distributions
+
+    expected: dict[str, str] = {}
+    for dist in importlib.metadata.distributions():
+        if dist.metadata["Name"]:
+            expected.setdefault(normalized(dist.metadata["Name"]), dist.version)
+    assert installed_distributions(sys.path) == expected
+
+
+def test_egg_info_folders_and_files(tmp_path):
+    from olive_ls.catalog.dist_info import installed_distributions
+
+    (tmp_path / "legacy_pkg-1.2-py3.11.egg-info").mkdir()
+    (tmp_path / "legacy_pkg-1.2-py3.11.egg-info" / "PKG-INFO").write_text("Metadata-Version: 1.1\nName: legacy-pkg\nVersion: 1.2\n")
+    (tmp_path / "flat.egg-info").write_text("Metadata-Version: 1.1\nName: flat\nVersion: 0.3\n")
+    assert installed_distributions([str(tmp_path)]) == {"legacy-pkg": "1.2", "flat": "0.3"}
+    assert find_distribution("legacy_pkg", [str(tmp_path)]).version == "1.2"

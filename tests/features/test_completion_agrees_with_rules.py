@@ -143,3 +143,26 @@ def test_completion_values_agree_with_the_rules():
     # Here: 92 configs, ~520 positions, ~1600 applied items, ~2100 marked ones.
     assert configs >= 60 and positions >= configs and checked >= 2 * configs, (configs, positions, checked)
     assert marked > 0, "no offered value was marked: the property is vacuous here"
+
+
+
+def test_the_probe_sees_each_candidate_target():
+    """Completion's probe puts each candidate into the value node and calls RuleContext.forget before asking a rule:
+    what was derived from the old value, on the context and on its view (the systems, which one is the target),
+    must follow the new one."""
+    import json as _json
+
+    from olive_ls.catalog import load_catalog
+    from olive_ls.document.parse import parse_document
+    from olive_ls.model.view import build_view
+    from olive_ls.rules.registry import RuleContext
+    from olive_ls.rules.targets import iter_systems, target_of
+
+    local = {"type": "LocalSystem", "accelerators": [{"device": "cpu", "execution_providers": ["CPUExecutionProvider"]}]}
+    gpu = {"type": "LocalSystem", "accelerators": [{"device": "gpu", "execution_providers": ["CUDAExecutionProvider"]}]}
+    doc = parse_document(_json.dumps({"input_model": {"type": "HfModel", "model_path": "m"}, "systems": {"a": local, "b": gpu}, "target": "a"}))
+    ctx = RuleContext(doc=doc, view=build_view(doc.root), catalog=load_catalog("0.13.0"))
+    assert [s.label for s in iter_systems(ctx.view) if s.is_target] == ["system 'a'"] and target_of(ctx).device == "cpu"
+    doc.root.get("target").value = "b"  # as the probe writes a candidate
+    ctx.forget()
+    assert [s.label for s in iter_systems(ctx.view) if s.is_target] == ["system 'b'"] and target_of(ctx).device == "gpu"

@@ -102,6 +102,10 @@ class WorkflowView:
             self._derived[name] = build(self)
         return self._derived[name]
 
+    def forget(self) -> None:
+        """Drop what was derived: completion's probe changes a value in place (the target's name, say) between asks."""
+        self._derived.clear()
+
     @property
     def data_config_names(self) -> set[str]:
         return {entry.name for entry in self.data_configs}

@@ -27,7 +27,7 @@ from olive_ls.machine.hf_cache import Snapshot, find_snapshot
 from olive_ls.machine.weights import Weights, hf_weights, onnx_weights
 from olive_ls.rules.filesystem import HF_MODEL_TYPES, anchor_range, hf_repo_id_problem, locate, looks_local
 from olive_ls.rules.registry import INFORMATION, WARNING, Finding, RuleContext, rule
-from olive_ls.rules.targets import CUDA_EP, NVIDIA_EPS, ep_names, target_spec, target_system
+from olive_ls.rules.targets import CUDA_EP, NVIDIA_EPS, ep_names, target_of, target_system
 
 DML_EP = "DmlExecutionProvider"
 TENSORRT_EPS = ("TensorrtExecutionProvider", "NvTensorRTRTXExecutionProvider")
@@ -50,7 +50,7 @@ class _Target:
         self.description = ""
         self.params: dict = {}
         view = ctx.view
-        spec = target_spec(view, ctx.model) if view is not None else None
+        spec = target_of(ctx) if view is not None else None
         if spec is None:
             return
         self.ep, self.device, self.description = spec.ep, spec.device, spec.description

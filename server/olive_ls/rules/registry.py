@@ -100,8 +100,11 @@ class RuleContext:
         self.model = olive_model(self.catalog)
 
     def forget(self) -> None:
-        """Drop what was derived from the document: completion's probe changes a value in place between asks."""
+        """Drop what was derived from the document (here and on its view): completion's probe changes a value in
+        place between asks."""
         self._memo.clear()
+        if self.view is not None:
+            self.view.forget()
 
     def memo(self, name: str, build: Callable[["RuleContext"], Any]) -> Any:
         """What several rules derive from this one document (the name index, the data configs in use), built once

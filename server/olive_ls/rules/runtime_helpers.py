@@ -11,7 +11,7 @@ from olive_ls.document.nodes import Node, Property
 from olive_ls.model.view import PassEntry
 from olive_ls.rules.passes import SPECIAL_VALUES, _param_owner_path, search_enabled  # noqa: F401
 from olive_ls.rules.registry import RuleContext
-from olive_ls.rules.targets import TargetSpec, target_spec
+from olive_ls.rules.targets import TargetSpec, target_of
 
 PRUNED = "Olive will skip this pass and exit 0 without a model"
 # What the detail adds to PRUNED.
@@ -81,8 +81,8 @@ def param(ctx: RuleContext, entry: PassEntry, canonical: str, key: str) -> Value
 
 
 def target(ctx: RuleContext) -> TargetSpec | None:
-    """The accelerator Olive builds for, worked out once per analysis (it walks every system and pass host)."""
-    return ctx.memo("runtime_helpers.target", lambda _ctx: target_spec(_ctx.view, _ctx.model))
+    """The accelerator Olive builds for (targets.target_of: once per analysis)."""
+    return target_of(ctx)
 
 
 def node_of(entry: PassEntry) -> Node:

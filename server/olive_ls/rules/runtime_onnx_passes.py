@@ -41,14 +41,10 @@ def _ordered(ctx: RuleContext):
     return ordered, first_of
 
 
-def _ordered_pairs(ctx: RuleContext):
-    return ctx.memo("runtime_onnx_passes.ordered", _ordered)[0]
-
-
 def _before(ctx: RuleContext, other, entry) -> bool:
     """Whether `other` is one of `_earlier(ctx, entry)`, in constant time."""
     ordered, first_of = ctx.memo("runtime_onnx_passes.ordered", _ordered)
-    positions = ctx.memo("runtime_onnx_passes.positions", lambda _ctx: {id(o): i for i, (o, _) in enumerate(_ordered_pairs(_ctx))})
+    positions = ctx.memo("runtime_onnx_passes.positions", lambda _ctx: {id(o): i for i, (o, _) in enumerate(ordered)})
     return positions.get(id(other), len(ordered)) < first_of.get(id(entry.name_node), len(ordered))
 
 
@@ -192,7 +188,7 @@ def split_info_before_model_builder(ctx: RuleContext):
     """CaptureSplitInfo on the HF model names HF modules; ModelBuilder renames them (model_builder.py:351-362), so the
     split assignments it writes into the model's metadata match none of its nodes."""
     for entry, _canonical in entries(ctx, "ModelBuilder"):
-        for other, _split in ctx.memo("runtime_onnx_passes.split_info", lambda _ctx: [pair for pair in _ordered_pairs(_ctx) if pair[1] == "CaptureSplitInfo"]):
+        for other, _split in entries(ctx, "CaptureSplitInfo"):
             if _before(ctx, other, entry) and other.type_node is not None:
                 yield Finding.at(
                     other.type_node,

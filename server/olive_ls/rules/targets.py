@@ -191,6 +191,12 @@ def target_spec(view: WorkflowView, model: OliveModel) -> TargetSpec | None:
     return TargetSpec(device, ep, f"the target {system.label} ({device or 'no device'}, {ep or 'no execution provider'})")
 
 
+def target_of(ctx) -> TargetSpec | None:
+    """target_spec for a rule: worked out once per analysis (it walks every system and pass host), and again after
+    completion's probe changes a value (RuleContext.forget)."""
+    return ctx.memo("rules.targets.target_spec", lambda _ctx: target_spec(_ctx.view, _ctx.model))
+
+
 def ep_required(view: WorkflowView, model: OliveModel) -> bool:
     """olive/workflows/run/run.py is_execution_provider_required: an ONNX pass, or an evaluated ONNX input model."""
     for entry in view.passes:
@@ -351,7 +357,7 @@ _EP_REQUIREMENTS = {
 
 @rule("OLV403", "pass-not-for-target", "The pass is made for another execution provider than the target's.", WARNING)
 def pass_not_for_target(ctx: RuleContext):
-    spec = target_spec(ctx.view, ctx.model)
+    spec = target_of(ctx)
     if spec is None or not spec.ep:
         return
     for entry in ctx.view.passes:
@@ -385,7 +391,7 @@ def pass_not_for_target(ctx: RuleContext):
 def pass_fails_on_target(ctx: RuleContext):
     """OLV403 says a pass is made for another provider (a warning: it runs, to little use); this says the pass
     itself refuses the target's provider, so the run fails there."""
-    spec = target_spec(ctx.view, ctx.model)
+    spec = target_of(ctx)
     if spec is None or not spec.ep:
         return
     for entry in ctx.view.passes:
@@ -424,7 +430,7 @@ def model_builder_precision_target(ctx: RuleContext):
         if value is None or value not in model.precisions:
             continue  # a missing or invalid precision is OLV303/OLV304's
         if spec is None:
-            spec = target_spec(ctx.view, ctx.model)
+            spec = target_of(ctx)
             if spec is None:
                 return
         pruned = (
@@ -612,7 +618,7 @@ def transformers_optimization_pruned(ctx: RuleContext):
         if not float16_on and not (use_gpu is not None and use_gpu.value is not None and use_gpu.value.value is True):
             continue
         if spec is None:
-            spec = target_spec(ctx.view, ctx.model)
+            spec = target_of(ctx)
             if spec is None:
                 return
         if float16_on and spec.ep == CPU_EP:
