@@ -12,7 +12,7 @@ import pytest
 
 from olive_ls.catalog import load_catalog
 from olive_ls.model.olive import olive_model
-from olive_ls.rules.passes import lookups
+from olive_ls.rules.passes import lax_verdict, lookups
 
 pytest.importorskip("jsonschema_rs")
 
@@ -69,5 +69,54 @@ def test_what_jsonschema_rs_accepts_the_lax_validator_accepts():
             checked += 1
             if strict.is_valid(value) and next(lax.iter_errors(value), None) is not None:
                 disagreements.append((canonical, key, value))
+    assert checked > 10000
+    assert disagreements == []
+
+
+def test_lax_verdict_is_the_lax_validators():
+    """`lax_verdict` (pydantic's coercions without jsonschema) says valid or invalid exactly when the lax validator
+    does, wherever it gives a verdict, and gives one for most parameters."""
+    model = olive_model(load_catalog("0.13.0"))
+    lk = lookups(model)
+    checked, unknown, disagreements = 0, 0, []
+    for canonical, key, written in _values(model):
+        lax = lk.validator(model, canonical, key)
+        if lax is None:
+            continue
+        schema = model.passes[canonical].parameters[key].raw.get("type")
+        for value in [*_slips(written), "true", "No", "4", "4.0", " 7 ", "1_000", [written], {"k": written}]:
+            verdict = lax_verdict(schema, value, lk.precisions)
+            if verdict is None:
+                unknown += 1
+                continue
+            checked += 1
+            if verdict != (next(lax.iter_errors(value), None) is None):
+                disagreements.append((canonical, key, value, verdict))
+    assert checked > 10 * unknown
+    assert disagreements == []
+
+
+def test_the_error_olv304_reports_is_the_lax_validators_best_match():
+    """Where `lax_verdict` says invalid, OLV304 reads jsonschema-rs' errors less those the coercions excuse, without
+    importing jsonschema: the error it picks is the one python-jsonschema's best_match picks from the lax validator's
+    errors (keyword, place, value and schema)."""
+    from jsonschema.exceptions import best_match
+
+    model = olive_model(load_catalog("0.13.0"))
+    lk = lookups(model)
+    checked, disagreements = 0, []
+    for canonical, key, written in _values(model):
+        lax = lk.validator(model, canonical, key)
+        if lax is None or lk.strict(model, canonical, key) is None:
+            continue
+        schema = model.passes[canonical].parameters[key].raw.get("type")
+        for value in [*_slips(written), "true", "No", "4", "4.0", [written], {"k": written}, ["true", 3, "x"]]:
+            if lax_verdict(schema, value, lk.precisions) is not False:
+                continue
+            checked += 1
+            expected = best_match(lax.iter_errors(value))
+            got = lk.best_error(model, canonical, key, value)
+            if (expected.validator, tuple(expected.absolute_path), expected.instance, expected.schema) != (got.keyword, got.path, got.instance, got.schema):
+                disagreements.append((canonical, key, value, expected.validator, got.keyword))
     assert checked > 10000
     assert disagreements == []

@@ -10,7 +10,7 @@ flagged.
 from __future__ import annotations
 
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from olive_ls.document.nodes import Node, Property, node_at_path
@@ -18,6 +18,7 @@ from olive_ls.model.legacy import OLD_PASS_KEYS
 from olive_ls.model.versions import parameter_availability, pass_availability
 from olive_ls.rules.legacy import legacy_pass_note
 from olive_ls.rules.registry import ERROR, WARNING, Finding, RuleContext, rule
+from olive_ls.rules.schema_errors import SchemaError, best_match
 from olive_ls.suggest import did_you_mean, one_of
 from olive_ls.model.olive import ParamSpec, PassSpec
 from olive_ls.model.view import PASS_DECLARED_KEYS, PassEntry
@@ -115,6 +116,49 @@ def _enum_match(instance, enums, case_sensitive_sets) -> bool:
     return False
 
 
+
+# What the lax validator's keywords decide, without jsonschema, for the schemas pass parameters have (types, enums,
+# anyOf, items, additionalProperties): a value jsonschema-rs refuses only for pydantic's coercions ("true" for a
+# boolean) is told valid without the ~45 ms import. None for a schema with any other keyword: the validator decides.
+_LAX_TYPES = {
+    "boolean": lambda value: _is_bool(None, value),
+    "integer": lambda value: _is_integer(None, value),
+    "number": lambda value: _is_number(None, value),
+    "string": lambda value: isinstance(value, str),
+    "null": lambda value: value is None,
+    "array": lambda value: isinstance(value, list),
+    "object": lambda value: isinstance(value, dict),
+}
+_ANNOTATIONS = frozenset({"title", "description", "default", "examples"})
+_PLAIN_KEYWORDS = frozenset({"type", "enum", "anyOf", "items", "additionalProperties"}) | _ANNOTATIONS
+
+
+def lax_verdict(schema, value, precisions: frozenset) -> bool | None:
+    """Whether the lax validator (jsonschema's keywords with `_lax_validator_class`'s types and enum) accepts the
+    value, for a schema made of the keywords above only; None where it has another."""
+    if isinstance(schema, bool):
+        return schema
+    if not isinstance(schema, dict) or not _PLAIN_KEYWORDS.issuperset(schema):
+        return None
+    verdicts = []
+    if "type" in schema:
+        names = [schema["type"]] if isinstance(schema["type"], str) else schema["type"]
+        if any(name not in _LAX_TYPES for name in names):
+            return None
+        verdicts.append(any(_LAX_TYPES[name](value) for name in names))
+    if "enum" in schema:
+        verdicts.append(_enum_match(value, schema["enum"], [precisions]))
+    if "anyOf" in schema:
+        branches = [lax_verdict(branch, value, precisions) for branch in schema["anyOf"]]
+        verdicts.append(True if True in branches else None if None in branches else False)
+    if "items" in schema and isinstance(value, list):
+        verdicts.extend(lax_verdict(schema["items"], item, precisions) for item in value)
+    if "additionalProperties" in schema and isinstance(value, dict):  # no properties/patternProperties: every key
+        verdicts.extend(lax_verdict(schema["additionalProperties"], item, precisions) for item in value.values())
+    if False in verdicts:
+        return False
+    return None if None in verdicts else True
+
 # ---------------------------------------------------------------------------------------------------------------
 # Compiled once per model of Olive (kept on the model: OliveModel.derived)
 
@@ -160,13 +204,43 @@ class PassLookups:
             self._strict[key] = _compiled(_param_schema(model, pass_name, param))
         return self._strict[key]
 
-    def errors(self, model, pass_name: str, param: str, value) -> list:
-        """The validation errors of a parameter's value; [] when it has no schema."""
+    def best_error(self, model, pass_name: str, param: str, value) -> SchemaError | None:
+        """What is most wrong with a parameter's value under the lax validator; None when it is valid or the
+        parameter has no schema."""
         strict = self.strict(model, pass_name, param)
         if strict is not None and strict.is_valid(value):
-            return []
+            return None
+        schema = _param_schema(model, pass_name, param)
+        verdict = lax_verdict(schema, value, self.precisions)
+        if verdict is True:
+            return None
+        if verdict is False and strict is not None:
+            # jsonschema-rs' strict errors less those pydantic's coercions excuse: the lax validator's own, without
+            # importing it (tests/rules/test_pass_value_fast_path.py holds the two side by side).
+            errors = (self._lax_only(SchemaError.of(error, schema)) for error in strict.iter_errors(value))
+            return best_match([error for error in errors if error is not None], _is_lax_type)
         validator = self.validator(model, pass_name, param)
-        return list(validator.iter_errors(value)) if validator is not None else []
+        if validator is None:
+            return None
+        from jsonschema.exceptions import best_match as python_best_match
+
+        error = python_best_match(validator.iter_errors(value))
+        if error is None:
+            return None
+        return SchemaError(error.validator, tuple(error.absolute_path), error.schema if isinstance(error.schema, dict) else {}, error.instance, {}, error.message)
+
+    def _lax_only(self, error: SchemaError) -> SchemaError | None:
+        """The error, or None where the lax validator's keyword accepts the value (a "true" for a boolean)."""
+        if error.keyword in error.schema and lax_verdict({error.keyword: error.schema[error.keyword]}, error.instance, self.precisions) is True:
+            return None
+        if not error.branches:
+            return error
+        branches = tuple(tuple(kept for kept in map(self._lax_only, branch) if kept is not None) for branch in error.branches)
+        return replace(error, branches=branches)
+
+
+def _is_lax_type(value, name: str) -> bool:
+    return name in _LAX_TYPES and _LAX_TYPES[name](value)
 
 
 def _param_schema(model, pass_name: str, param: str):
@@ -396,19 +470,16 @@ def _check_value(ctx, lk: PassLookups, spec: PassSpec, prop: Property, param: Pa
         return None
     if isinstance(value, dict) and value.get("olive_parameter_type") == "SearchParameter":
         return None
-    errors = lk.errors(ctx.model, canonical, prop.key, value)
-    if not errors:
+    error = lk.best_error(ctx.model, canonical, prop.key, value)
+    if error is None:
         return None
-    from jsonschema.exceptions import best_match  # errors exist: jsonschema is imported already
-
-    error = best_match(errors)
-    path = list(error.absolute_path)
+    path = list(error.path)
     where = node_at_path(node, path) if path else node
     where = where or node
     schema = param.raw.get("type")
     if path:
         inner = prop.key + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
-        if error.validator == "required":
+        if error.keyword == "required":
             message = f"Bad value in '{inner}' of {canonical}: {error.message}."
         else:
             message = f"'{inner}' of {canonical} should be {describe(error.schema)}, not {_show(error.instance)}."

@@ -1,23 +1,23 @@
-"""Schema rules: the config checked against the catalog's run-config JSON Schema with jsonschema.
+"""Schema rules: the config checked against the catalog's run-config JSON Schema with jsonschema-rs.
 
-Each jsonschema error becomes one finding, placed on the key or value it is about and said in plain words.
-For `oneOf`/`anyOf` failures the branch that came closest is reported, not the wall of alternatives. More
-specific rules (legacy forms, unknown pass types...) report the same places with better words; the engine
-then drops the generic finding (see features/diagnostics.py).
+Each error becomes one finding, placed on the key or value it is about and said in plain words. For
+`oneOf`/`anyOf` failures the branch that came closest is reported, not the wall of alternatives (the choice
+python-jsonschema's `best_match` makes, tests/rules/test_schema_errors.py holds the two side by side). More
+specific rules (legacy forms, unknown pass types...) report the same places with better words; the engine then
+drops the generic finding (see features/diagnostics.py).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING
+
+import jsonschema_rs
 
 from olive_ls.document.nodes import Node, node_at_path
 from olive_ls.rules.registry import ERROR, Finding, RuleContext, rule
+from olive_ls.rules.schema_errors import WEAK_KEYWORDS, SchemaError, best_match
 from olive_ls.suggest import did_you_mean, one_of
-
-if TYPE_CHECKING:
-    from jsonschema.exceptions import ValidationError
 
 _JSON_TYPES = {
     dict: "an object",
@@ -41,53 +41,32 @@ class SchemaChecker:
     _PASS_ENTRY = {"type": "object"}
 
     def __init__(self, model):
-        self.schema = model.run_config_schema
-        self.fast = _compiled(_without_pass_entries(self.schema))
-        self._walkers = None
+        self.schema = _without_pass_entries(model.run_config_schema)
+        self.validator = jsonschema_rs.Draft202012Validator(self.schema)
+        self.entry_validator = jsonschema_rs.Draft202012Validator(self._PASS_ENTRY)
 
-    def _walk(self):
-        """The pure-Python validators that name each error, built when a config first has one: jsonschema costs
-        ~70 ms of import, which a config jsonschema-rs finds valid never pays."""
-        if self._walkers is None:
-            from jsonschema import Draft202012Validator
-
-            self._walkers = (Draft202012Validator(self.schema), Draft202012Validator(self._PASS_ENTRY))
-        return self._walkers
-
-    def errors(self, instance) -> list[tuple[list, ValidationError]]:
-        """(path prefix, error) pairs; the error's own path is relative to the prefix."""
+    def errors(self, instance) -> list[SchemaError]:
         passes = instance.get("passes") if isinstance(instance, dict) else None
         if not isinstance(passes, dict):
-            if self.fast is not None and self.fast.is_valid(instance):
-                return []
-            return [([], error) for error in self._walk()[0].iter_errors(instance)]
-        root = {**instance, "passes": {}}
-        if self.fast is not None and self.fast.is_valid(root) and all(_entries_are_objects(value) for value in passes.values()):
-            return []
-        walk_root, walk_entry = self._walk()
-        found = [([], error) for error in walk_root.iter_errors(root)]
+            return self._errors(self.validator, self.schema, instance)
+        found = self._errors(self.validator, self.schema, {**instance, "passes": {}})
         for name, value in passes.items():
-            entries = [([name], value)] if not isinstance(value, list) else [([name, i], item) for i, item in enumerate(value)]
+            entries = [((name,), value)] if not isinstance(value, list) else [((name, i), item) for i, item in enumerate(value)]
             for path, entry in entries:
-                found.extend((["passes", *path], error) for error in walk_entry.iter_errors(entry))
+                found.extend(self._errors(self.entry_validator, self._PASS_ENTRY, entry, ("passes", *path)))
         return found
 
-
-def _compiled(schema: dict):
-    """jsonschema-rs' compiled validator, for the common case: a valid config is told valid in microseconds (the
-    pure-Python validator takes milliseconds). Only an invalid one is walked again by `jsonschema` for the errors
-    and their messages. None where jsonschema-rs is not installed: everything then goes through `jsonschema`."""
-    try:
-        import jsonschema_rs
-    except ImportError:
-        return None
-    return jsonschema_rs.Draft202012Validator(schema)
+    @staticmethod
+    def _errors(validator, schema, instance, prefix: tuple = ()) -> list[SchemaError]:
+        if validator.is_valid(instance):  # the common case, in microseconds: no error objects are built
+            return []
+        return [SchemaError.of(error, schema, prefix) for error in validator.iter_errors(instance)]
 
 
 def _without_pass_entries(schema: dict) -> dict:
     """The run-config schema with `passes` reduced to what this checker asks of it (an object of pass entries):
     the full one's per-type branches make jsonschema-rs' compile take ~60 ms, and `errors` never validates pass
-    entries against them (a `passes` that is not an object fails here too and is walked with the full schema)."""
+    entries against them (a `passes` that is not an object is a type error on `passes` in both)."""
     properties = schema.get("properties") if isinstance(schema, dict) else None
     if not isinstance(properties, dict) or "passes" not in properties:
         return schema
@@ -109,34 +88,25 @@ def _is_pass_definition(name: str) -> bool:
     return name == "pass" or name.startswith(("pass.", "param."))
 
 
-def _entries_are_objects(value) -> bool:
-    return isinstance(value, dict) or (isinstance(value, list) and all(isinstance(item, dict) for item in value))
-
-
-def schema_errors(ctx: RuleContext) -> list[tuple[list, ValidationError]]:
-    # One checker per model of Olive: building validators walks the schema, far too slow per keystroke.
+def schema_errors(ctx: RuleContext) -> list[SchemaError]:
+    # One checker per model of Olive: compiling the schema takes milliseconds, far too slow per keystroke.
     return ctx.model.derived("rules.schema", SchemaChecker).errors(ctx.doc.python_value())
 
 
-def _leaf(error: ValidationError) -> ValidationError:
+def _leaf(error: SchemaError) -> SchemaError:
     """For oneOf/anyOf, the error of the branch that nearly matched, not the wall of alternatives.
 
     A branch whose type fits the value (an object for an object) beats one that fails on the type itself;
     among those, the branch that got deepest into the value before failing came closest.
     """
-    while error.validator in ("oneOf", "anyOf") and error.context:
-        branches: dict[object, list[ValidationError]] = {}
-        for sub in error.context:
-            branches.setdefault(sub.relative_schema_path[0] if sub.relative_schema_path else 0, []).append(sub)
+    while error.keyword in WEAK_KEYWORDS and any(error.branches):
+        depth = len(error.path)
 
-        def distance(errors: list[ValidationError]):
-            wrong_type = any(e.validator == "type" and not e.relative_path for e in errors)
-            depth = max(len(e.relative_path) for e in errors)
-            return (wrong_type, -depth, len(errors))
+        def distance(errors: tuple[SchemaError, ...]):
+            wrong_type = any(e.keyword == "type" and len(e.path) == depth for e in errors)
+            return (wrong_type, -max(len(e.path) - depth for e in errors), len(errors))
 
-        from jsonschema.exceptions import best_match  # an error exists: jsonschema is imported already
-
-        error = best_match(min(branches.values(), key=distance))
+        error = best_match(min((branch for branch in error.branches if branch), key=distance))
     return error
 
 
@@ -162,8 +132,8 @@ _LAX_SCALARS = {
 _TYPE_TABLES = {"input_model": "model_types", "systems": "system_types"}
 
 
-def _lax_scalar(ctx: RuleContext, error: ValidationError) -> str | None:
-    if error.validator != "anyOf":
+def _lax_scalar(ctx: RuleContext, error: SchemaError) -> str | None:
+    if error.keyword != "anyOf":
         return None
     definitions = ctx.model.run_config_schema.get("$defs", {})
     for name, phrase in _LAX_SCALARS.items():
@@ -179,8 +149,8 @@ def _type_names(ctx: RuleContext, path: list) -> list[str]:
     return sorted(getattr(ctx.model, table)) if table else []
 
 
-def _findings_for(ctx: RuleContext, prefix: list, error: ValidationError):
-    path = prefix + list(error.absolute_path)
+def _findings_for(ctx: RuleContext, error: SchemaError):
+    path = list(error.path)
     expected = _lax_scalar(ctx, error)
     if expected:
         node = node_at_path(ctx.doc.root, path)
@@ -188,11 +158,11 @@ def _findings_for(ctx: RuleContext, prefix: list, error: ValidationError):
             yield Finding.at(node, f"{_where(path)} should be {expected}, not {_describe(error.instance)} {error.instance!r}.", code="OLV101")
         return
     error = _leaf(error)
-    path = prefix + list(error.absolute_path)
+    path = list(error.path)
     node = node_at_path(ctx.doc.root, path)
     if node is None:
         return
-    validator = error.validator
+    validator = error.keyword
     if validator in ("additionalProperties", "unevaluatedProperties") and node.is_object:
         allowed = _allowed_properties(error.schema)
         known = set(allowed)
@@ -209,7 +179,7 @@ def _findings_for(ctx: RuleContext, prefix: list, error: ValidationError):
             )
         return
     if validator == "enum":
-        allowed = error.validator_value
+        allowed = error.details["options"]
         hint, suggestions = did_you_mean(str(error.instance), [str(v) for v in allowed])
         yield Finding.at(
             node,
@@ -219,23 +189,21 @@ def _findings_for(ctx: RuleContext, prefix: list, error: ValidationError):
         )
         return
     if validator == "const":
-        yield Finding.at(node, f"{_where(path)} must be {error.validator_value!r}.", code="OLV102")
+        yield Finding.at(node, f"{_where(path)} must be {error.details['expected_value']!r}.", code="OLV102")
         return
     if validator == "type":
-        expected = error.validator_value
+        expected = error.schema.get("type", error.details["types"])  # the schema's order: jsonschema-rs sorts its own
         expected = " or ".join(expected) if isinstance(expected, list) else expected
         yield Finding.at(node, f"{_where(path)} should be {expected}, not {_describe(error.instance)}.", code="OLV101")
         return
     if validator == "required":
-        missing = [key for key in error.validator_value if isinstance(error.instance, dict) and key not in error.instance]
-        target = _owner_key(node)
-        for key in missing:
-            yield Finding(
-                f"Missing required key '{key}' in {_where(path)}.",
-                target.range,
-                code="OLV103",
-                fix={"title": f"Add '{key}'", "add_keys": [key], "object_path": path},
-            )
+        key = error.details["property"]
+        yield Finding(
+            f"Missing required key '{key}' in {_where(path)}.",
+            _owner_key(node).range,
+            code="OLV103",
+            fix={"title": f"Add '{key}'", "add_keys": [key], "object_path": path},
+        )
         return
     if validator == "pattern" and isinstance(error.instance, str):
         names = _type_names(ctx, path)
@@ -263,8 +231,8 @@ def _owner_key(node: Node) -> Node:
 @rule("OLV100", "schema", "The config does not match Olive's config model (unknown keys, wrong types, bad values, missing keys).", ERROR)
 def schema_check(ctx: RuleContext):
     seen = set()
-    for prefix, error in schema_errors(ctx):
-        for finding in _findings_for(ctx, prefix, error):
+    for error in schema_errors(ctx):
+        for finding in _findings_for(ctx, error):
             key = (finding.code, finding.range.start.line, finding.range.start.character, finding.message)
             if key not in seen:
                 seen.add(key)
