@@ -46,3 +46,20 @@ def test_the_json_sent_is_the_json_without_the_cache():
     # A diagnostic the cache does not hold is converted as usual.
     other = to_diagnostic(finding(99, "other"), related_uri=URI)
     assert cached.unstructure(other) == plain.unstructure(other)
+
+
+def test_the_text_of_a_publication_is_what_pygls_would_encode():
+    cache = DiagnosticCache()
+    plain = default_converter()
+    cached = default_converter()
+    cached.register_unstructure_hook(types.Diagnostic, cache.unstructure_hook(cached.get_unstructure_hook(types.Diagnostic)))
+    findings = [finding(n, message=f"bad value ü {n}", fix={"title": "Add 'x'", "add_keys": ["x"]} if n % 2 else None) for n in range(20)]
+    for version in (3, None, 4):
+        diagnostics = cache.diagnostics(URI, findings, True, True)
+        notification = types.PublishDiagnosticsNotification(params=types.PublishDiagnosticsParams(uri=URI, diagnostics=diagnostics, version=version))
+        text = cache.notification_text(notification)
+        assert text is not None and text.isascii()  # its length is its Content-Length
+        assert json.loads(text) == json.loads(json.dumps(plain.unstructure(notification)))
+    # One diagnostic the cache does not hold: pygls encodes the publication itself.
+    stranger = types.PublishDiagnosticsNotification(params=types.PublishDiagnosticsParams(uri=URI, diagnostics=[*diagnostics, to_diagnostic(finding(99))]))
+    assert cache.notification_text(stranger) is None

@@ -7,6 +7,7 @@ register themselves on `server` when this module is imported.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import gc
 import logging
 from concurrent.futures import ThreadPoolExecutor
@@ -44,6 +45,17 @@ class OliveProtocol(LanguageServerProtocol):
                 error = type(exc)(f"{exc.message} for {data['method']}: the request's params do not match the LSP specification")
                 self._send_response(data["id"], error=error.to_response_error())
             raise
+
+    def _send_data(self, data):
+        """A publication of kept diagnostics goes out as the text DiagnosticCache joined; anything else as pygls
+        sends it (the same header, the same ASCII JSON)."""
+        text = self._server.diagnostic_cache.notification_text(data) if isinstance(data, types.PublishDiagnosticsNotification) else None
+        if text is None or self.writer is None:
+            return super()._send_data(data)
+        header = f"Content-Length: {len(text)}\r\nContent-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n"
+        written = self.writer.write((header + text).encode(self.CHARSET))
+        if inspect.isawaitable(written):
+            asyncio.ensure_future(written)
 
 
 class OliveLanguageServer(LanguageServer):
@@ -125,7 +137,7 @@ class OliveLanguageServer(LanguageServer):
             doc = service.parse(uri, source, version, language_id)
             if current is not None and not current():
                 raise Stale(uri)
-            findings = service.diagnostics(uri, doc)
+            findings = service.diagnostics(uri, doc, incremental=True)
         if current is not None and not current():
             raise Stale(uri)
         findings += self.session.runs.feedback.get(uri, [])
