@@ -21,6 +21,7 @@ from olive_ls.document.ranges import origin_range
 from olive_ls.model.view import is_olive_config
 from olive_ls.rules.codes import TOO_LARGE
 from olive_ls.rules.engine import DiagnosticSettings, analyse
+from olive_ls.rules.incremental import EntryFindings
 from olive_ls.rules.registry import Finding
 from olive_ls.settings import ServerSettings
 from olive_ls.uris import path_to_uri, uri_to_path
@@ -65,6 +66,8 @@ class OliveLanguageService:
         self._documents: dict[str, _Cached] = {}
         # Trees replaced by a newer version or forgotten, to be released (release_superseded).
         self._superseded: list[ParsedDocument] = []
+        # What the entry-scoped rules found in each document's last analysis (rules/incremental.py).
+        self._entry_findings: dict[str, EntryFindings] = {}
         self._environment = None
         self._choices: dict[Path | None, VersionChoice] = {}
         self._generated: dict[tuple, Catalog] = {}
@@ -183,6 +186,7 @@ class OliveLanguageService:
         return doc
 
     def forget(self, uri: str) -> None:
+        self._entry_findings.pop(uri, None)
         cached = self._documents.pop(uri, None)
         if cached is not None:
             self._supersede(cached.doc)
@@ -228,7 +232,9 @@ class OliveLanguageService:
         message = f"File is {megabytes:.1f} MB: too large to analyse as an Olive config (the limit is {MAX_ANALYSED_CHARS / 1_000_000:g} MB)"
         return [Finding(message, origin_range(), TOO_LARGE.severity, code=TOO_LARGE.code)]
 
-    def diagnostics(self, uri: str, doc: ParsedDocument) -> list[Finding]:
+    def diagnostics(self, uri: str, doc: ParsedDocument, *, incremental: bool = False) -> list[Finding]:
+        """`incremental`: the document will be analysed again after an edit (the server), so what its entry-scoped
+        rules find is kept for the next version (rules/incremental.py); a one-off check does not pay for that."""
         if self.is_excluded(uri):
             return []
         choice = self.version_for(uri)
@@ -239,7 +245,8 @@ class OliveLanguageService:
         )
         forced = self.is_olive_config(uri, doc)
         catalog = self.catalog_for(uri)
-        return analyse(doc, catalog, file_path=uri_to_path(uri), settings=settings, environment=self.environment(), force_olive=forced)
+        entry_findings = self._entry_findings.setdefault(uri, EntryFindings()) if incremental else None
+        return analyse(doc, catalog, file_path=uri_to_path(uri), settings=settings, environment=self.environment(), force_olive=forced, entry_findings=entry_findings)
 
     def completion(
         self, uri: str, doc: ParsedDocument, position: types.Position, snippets: bool = True, markdown: bool = True, resolve_docs: bool = False

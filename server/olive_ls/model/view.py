@@ -7,7 +7,7 @@ pass's parameters" and get the properties wherever the user wrote them, flat or 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from olive_ls.document.nodes import Node, Property
 
@@ -95,6 +95,18 @@ class WorkflowView:
     engine_params: dict[str, Property] = field(default_factory=dict)
     # What is derived from the view alone (its systems, ...), kept with it: a view is never changed once built.
     _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # not shared by replace()
+    # The view this one is restricted from (restricted_to), whose `passes` are every pass; None: this is that view.
+    _whole: WorkflowView | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def whole(self) -> WorkflowView:
+        """The view of every pass, also from a restricted view (the model-kind flow follows them all)."""
+        return self if self._whole is None else self._whole
+
+    def restricted_to(self, entries: list[PassEntry]) -> WorkflowView:
+        """The same view with `passes` listing only `entries`: what an entry-scoped rule is asked about
+        (rules/incremental.py)."""
+        return replace(self, passes=list(entries), _whole=self.whole)
 
     def derived(self, name: str, build):
         """build(view), computed once for this view."""

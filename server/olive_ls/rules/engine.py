@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from olive_ls.rules.incremental import ENTRY, EntryFindings
 from olive_ls.rules.registry import ERROR, HINT, INFORMATION, WARNING, Finding, RuleContext, load_rules
 from olive_ls.model.view import build_view, is_olive_config, mentions_olive_keys
 
@@ -46,8 +47,11 @@ def analyse(
     settings: DiagnosticSettings | None = None,
     environment: "Environment | None" = None,
     force_olive: bool = False,
+    entry_findings: "EntryFindings | None" = None,
 ) -> list[Finding]:
-    """All findings for a document, sorted by position. Not an Olive config (and not forced): none."""
+    """All findings for a document, sorted by position. Not an Olive config (and not forced): none.
+    `entry_findings`: what the entry-scoped rules found in the document's last version (rules/incremental.py),
+    brought up to date; None: every rule runs on the whole document."""
     settings = settings or DiagnosticSettings()
     olive = force_olive or is_olive_config(doc.root) or (bool(doc.problems) and mentions_olive_keys(doc.text))
     if not olive:
@@ -55,6 +59,8 @@ def analyse(
     view = build_view(doc.root) if doc.root is not None and doc.root.is_object else None
     ctx = RuleContext(doc=doc, view=view, catalog=catalog, file_path=file_path, environment=environment if settings.environment_checks else None, version_reason=settings.olive_version_reason)
     findings: list[Finding] = []
+    if entry_findings is not None:
+        entry_findings.start(ctx)
     for rule in load_rules().values():
         if rule.needs_environment and not settings.environment_checks:
             continue
@@ -62,7 +68,8 @@ def analyse(
             continue
         try:
             audited_elsewhere = rule.family.startswith(RUN_TIME_FAMILY) and ctx.model.version != RUN_TIME_AUDITED_VERSION
-            for finding in rule.check(ctx):
+            found = entry_findings.findings(rule, ctx) if entry_findings is not None and rule.scope == ENTRY else rule.check(ctx)
+            for finding in found:
                 finding.code = finding.code or rule.code
                 finding.severity = _within(finding.severity or rule.severity, rule.severity)
                 if audited_elsewhere:

@@ -363,7 +363,7 @@ def unknown_pass_type(ctx: RuleContext):
         )
 
 
-@rule("OLV302", "unknown-pass-parameter", "A parameter the pass does not have: Olive ignores it and runs with the default.", ERROR)
+@rule("OLV302", "unknown-pass-parameter", "A parameter the pass does not have: Olive ignores it and runs with the default.", ERROR, scope="entry")
 def unknown_pass_parameter(ctx: RuleContext):
     lk = lookups(ctx.model)
     for entry in ctx.view.passes:
@@ -391,7 +391,7 @@ def unknown_pass_parameter(ctx: RuleContext):
             )
 
 
-@rule("OLV303", "missing-pass-parameter", "A required pass parameter is missing: the pass fails when it runs.", ERROR)
+@rule("OLV303", "missing-pass-parameter", "A required pass parameter is missing: the pass fails when it runs.", ERROR, scope="entry")
 def missing_pass_parameter(ctx: RuleContext):
     for entry in ctx.view.passes:
         canonical = ctx.model.canonical_pass_name(entry.type_name or "")
@@ -426,7 +426,7 @@ def missing_pass_parameter(ctx: RuleContext):
             )
 
 
-@rule("OLV304", "bad-pass-value", "A pass parameter value of the wrong type or outside the allowed values.", ERROR)
+@rule("OLV304", "bad-pass-value", "A pass parameter value of the wrong type or outside the allowed values.", ERROR, scope="entry")
 def bad_pass_value(ctx: RuleContext):
     lk = lookups(ctx.model)
     for entry in ctx.view.passes:
@@ -517,9 +517,20 @@ def model_flow(ctx: RuleContext, kind: str | None, kind_after):
     """(entry, canonical, kind of the model it gets) in pass order while the kind is known. Alternatives of one pass
     (a list under one name) share the kind before them, and the kind after them only when they agree.
     kind_after(ctx, entry, canonical, kind) is the kind a pass returns (None: not followed); a family that follows
-    more passes (OpenVINO, the vendor SDKs) gives its own and falls back to core_kind_after."""
+    more passes (OpenVINO, the vendor SDKs) gives its own and falls back to core_kind_after. The flow is followed
+    once per view, input kind and kind_after; a restricted view (rules/incremental.py) gets the entries it lists,
+    with the kinds the whole flow gives them."""
+    view = ctx.view
+    flow = view.whole.derived(("model_flow", kind, kind_after), lambda whole: list(_follow(ctx, whole.passes, kind, kind_after)))
+    if view.whole is view:
+        return iter(flow)
+    asked = {id(entry) for entry in view.passes}
+    return (step for step in flow if id(step[0]) in asked)
+
+
+def _follow(ctx: RuleContext, passes: list[PassEntry], kind: str | None, kind_after):
     groups: list[list[PassEntry]] = []
-    for entry in ctx.view.passes:
+    for entry in passes:
         if groups and groups[-1][0].name_node is entry.name_node and entry.alternative is not None:
             groups[-1].append(entry)
         else:
@@ -549,7 +560,7 @@ def core_kind_after(ctx: RuleContext, entry, canonical: str | None, kind: str) -
     return None
 
 
-@rule("OLV305", "onnx-pass-before-conversion", "An ONNX pass gets a model that no earlier pass has converted to ONNX.", ERROR)
+@rule("OLV305", "onnx-pass-before-conversion", "An ONNX pass gets a model that no earlier pass has converted to ONNX.", ERROR, scope="entry")
 def onnx_pass_before_conversion(ctx: RuleContext):
     model = ctx.view.input_model
     for entry, canonical, kind in _model_flow(ctx):
@@ -568,7 +579,7 @@ def onnx_pass_before_conversion(ctx: RuleContext):
         return  # Olive stops at the first failing pass
 
 
-@rule("OLV306", "model-builder-input", "ModelBuilder gets a model other than an HfModel (or an ONNXModel with metadata_only).", ERROR)
+@rule("OLV306", "model-builder-input", "ModelBuilder gets a model other than an HfModel (or an ONNXModel with metadata_only).", ERROR, scope="entry")
 def model_builder_input(ctx: RuleContext):
     for entry, canonical, kind in _model_flow(ctx):
         if canonical != "ModelBuilder" or entry.type_node is None or kind is None:
@@ -593,7 +604,7 @@ def model_builder_input(ctx: RuleContext):
             )
 
 
-@rule("OLV307", "param-flat-and-nested", "A pass parameter given both next to type and under config: Olive drops the flat one.", WARNING)
+@rule("OLV307", "param-flat-and-nested", "A pass parameter given both next to type and under config: Olive drops the flat one.", WARNING, scope="entry")
 def param_flat_and_nested(ctx: RuleContext):
     for entry in ctx.view.passes:
         nested = entry.node.get("config") if entry.node.is_object else None

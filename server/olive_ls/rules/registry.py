@@ -126,16 +126,20 @@ class Rule:
     needs_environment: bool = False
     # Syntax rules run on every JSON/YAML document; the others only on Olive configs.
     needs_view: bool = True
+    # "entry": what the rule finds inside a pass entry depends only on that entry's text, the config outside
+    # `passes`, and the passes' names and types in order, so an unchanged entry keeps its findings across versions
+    # (rules/incremental.py). None: the rule runs on the whole document each time.
+    scope: str | None = None
 
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(code: str, name: str, summary: str, severity: str = ERROR, *, needs_environment: bool = False, needs_view: bool = True):
+def rule(code: str, name: str, summary: str, severity: str = ERROR, *, needs_environment: bool = False, needs_view: bool = True, scope: str | None = None):
     def register(check: Callable[[RuleContext], Iterable[Finding]]):
         family = check.__module__.rsplit(".", 1)[-1]
         register_code(code, name, severity, family, summary, inspect.getdoc(check) or "")
-        RULES[code] = Rule(code, name, summary, severity, family, check, needs_environment, needs_view)
+        RULES[code] = Rule(code, name, summary, severity, family, check, needs_environment, needs_view, scope)
         return check
 
     return register

@@ -41,8 +41,13 @@ def objects(node: Node | None) -> Iterator[Node]:
                 yield item
 
 
-def evaluator_nodes(ctx: RuleContext) -> Iterator[tuple[str, Node]]:
-    """Every evaluator config Olive validates: the evaluators section, inline engine and pass evaluators."""
+def evaluator_nodes(ctx: RuleContext) -> list[tuple[str, Node]]:
+    """Every evaluator config Olive validates: the evaluators section, inline engine and pass evaluators (found once
+    per analysis: a dozen rules ask, and the pass evaluators mean a walk over every pass)."""
+    return ctx.memo("runtime_common.evaluator_nodes", lambda ctx: list(_evaluator_nodes(ctx)))
+
+
+def _evaluator_nodes(ctx: RuleContext) -> Iterator[tuple[str, Node]]:
     view = ctx.view
     for name, entry in view.evaluators.items():
         if entry.node.is_object:

@@ -55,7 +55,7 @@ def _builders(ctx):
         yield entry, canonical, metadata is True
 
 
-@rule("OLV320", "model-builder-genai-precision", "ModelBuilder precision that onnxruntime-genai's builder cannot build.", ERROR)
+@rule("OLV320", "model-builder-genai-precision", "ModelBuilder precision that onnxruntime-genai's builder cannot build.", ERROR, scope="entry")
 def model_builder_genai_precision(ctx: RuleContext):
     """Olive 0.13.0's ModelBuilder.validate_config accepts fp32, fp16, bf16, int8 and int4, but onnxruntime-genai
     0.14.1's `set_onnx_dtype` has no entry for int8: `create_model` raises `KeyError: 'int8'` and `olive run` fails
@@ -114,7 +114,7 @@ def model_builder_cpu_fallback(ctx: RuleContext):
         )
 
 
-@rule("OLV322", "model-builder-option-overridden", "A ModelBuilder parameter that extra_options overrides.", WARNING)
+@rule("OLV322", "model-builder-option-overridden", "A ModelBuilder parameter that extra_options overrides.", WARNING, scope="entry")
 def model_builder_option_overridden(ctx: RuleContext):
     """Olive passes the pass parameters to genai as extra options, then updates them with `extra_options`
     (model_builder.py:260-270): a key given in both keeps the extra_options value, with no log line."""
@@ -137,7 +137,7 @@ def model_builder_option_overridden(ctx: RuleContext):
             )
 
 
-@rule("OLV323", "model-builder-option-unparsed", "An extra option genai reads as-is: a string where it wants a boolean or a list.", WARNING)
+@rule("OLV323", "model-builder-option-unparsed", "An extra option genai reads as-is: a string where it wants a boolean or a list.", WARNING, scope="entry")
 def model_builder_option_unparsed(ctx: RuleContext):
     """Olive never calls genai's `check_extra_options`, which turns the CLI's strings into values: through Olive a
     string "false" for a boolean option is a non-empty string, i.e. true; "MatMul/Gather" or "a,b" for
@@ -187,7 +187,7 @@ def model_builder_option_unparsed(ctx: RuleContext):
                 )
 
 
-@rule("OLV329", "model-builder-hf-token-type", "extra_options.hf_token that is not a string: ModelBuilder crashes.", ERROR)
+@rule("OLV329", "model-builder-hf-token-type", "extra_options.hf_token that is not a string: ModelBuilder crashes.", ERROR, scope="entry")
 def model_builder_hf_token_type(ctx: RuleContext):
     """genai's create_model calls `parse_hf_token(extra_options.get("hf_token", "true"))`, which calls `.lower()`:
     a JSON boolean or number raises AttributeError (genai's CLI always passes strings)."""
@@ -205,7 +205,7 @@ def model_builder_hf_token_type(ctx: RuleContext):
         )
 
 
-@rule("OLV324", "model-builder-options-conflict", "ModelBuilder options that cancel each other or do nothing for the target.", WARNING)
+@rule("OLV324", "model-builder-options-conflict", "ModelBuilder options that cancel each other or do nothing for the target.", WARNING, scope="entry")
 def model_builder_options_conflict(ctx: RuleContext):
     """genai's CLI rejects exclude_lm_head together with include_hidden_states and disables enable_webgpu_graph off
     WebGPU; through Olive neither check runs: with exclude_lm_head the builder deletes the logits, so
@@ -245,7 +245,7 @@ def model_builder_options_conflict(ctx: RuleContext):
                 )
 
 
-@rule("OLV325", "model-builder-int4-algo", "An int4_algo_config onnxruntime-genai does not know: it quantizes with the default RTN.", WARNING)
+@rule("OLV325", "model-builder-int4-algo", "An int4_algo_config onnxruntime-genai does not know: it quantizes with the default RTN.", WARNING, scope="entry")
 def model_builder_int4_algo(ctx: RuleContext):
     """genai's make_int4_algo_config knows a fixed list of algorithm names; any other name gives no algorithm config
     and the default RTN quantizer, silently."""
@@ -265,7 +265,7 @@ def model_builder_int4_algo(ctx: RuleContext):
         )
 
 
-@rule("OLV326", "model-builder-int4-option-unused", "An int4_* option while ModelBuilder's precision is not int4: ignored.", WARNING)
+@rule("OLV326", "model-builder-int4-option-unused", "An int4_* option while ModelBuilder's precision is not int4: ignored.", WARNING, scope="entry")
 def model_builder_int4_option_unused(ctx: RuleContext):
     """genai reads the int4_* options (block size, accuracy level, symmetry, algorithm, op types, nodes to exclude)
     only when it quantizes the weights to int4."""
@@ -284,7 +284,7 @@ def model_builder_int4_option_unused(ctx: RuleContext):
             )
 
 
-@rule("OLV327", "model-builder-unknown-extra-option", "An extra option onnxruntime-genai's builder never reads.", WARNING)
+@rule("OLV327", "model-builder-unknown-extra-option", "An extra option onnxruntime-genai's builder never reads.", WARNING, scope="entry")
 def model_builder_unknown_extra_option(ctx: RuleContext):
     """Every key of `extra_options` is handed to genai's builder; a key it never reads (a typo, a CLI-only flag, an
     option of another genai version) is ignored without a message. The keys genai reads are collected from the
@@ -326,7 +326,7 @@ def model_builder_test_model_path(ctx: RuleContext):
     )
 
 
-@rule("OLV590", "model-builder-search-key", "A ModelBuilder search key onnxruntime-genai's genai_config.json parser rejects.", WARNING)
+@rule("OLV590", "model-builder-search-key", "A ModelBuilder search key onnxruntime-genai's genai_config.json parser rejects.", WARNING, scope="entry")
 def model_builder_search_key(ctx: RuleContext):
     """ModelBuilder merges `search` into genai_config.json's search section unchecked (model_builder.py:319): the
     model builds, and onnxruntime-genai then refuses to load it, `RuntimeError: ... JSON Error: search: Unknown value
@@ -355,7 +355,7 @@ def model_builder_search_key(ctx: RuleContext):
             )
 
 
-@rule("OLV591", "mobius-builder-default-ep", "MobiusBuilder for an EP mobius has no build for: it builds for mobius's default EP.", WARNING)
+@rule("OLV591", "mobius-builder-default-ep", "MobiusBuilder for an EP mobius has no build for: it builds for mobius's default EP.", WARNING, scope="entry")
 def mobius_builder_default_ep(ctx: RuleContext):
     """MobiusBuilder maps the target EP with EXECUTION_PROVIDER_TO_MOBIUS_EP (olive/hardware/constants.py:40-51); an
     EP outside it, or one mapped to 'default' (OpenVINO), builds for mobius's default EP with the warning `execution
@@ -387,7 +387,7 @@ def _genai_confirmed(ctx: RuleContext) -> bool:
     return any(env.version(name) == version for name in env.genai_packages())
 
 
-@rule("OLV414", "model-builder-use-qdq-forced", "use_qdq false for NvTensorRTRTX: onnxruntime-genai's builder forces use_qdq true.", WARNING)
+@rule("OLV414", "model-builder-use-qdq-forced", "use_qdq false for NvTensorRTRTX: onnxruntime-genai's builder forces use_qdq true.", WARNING, scope="entry")
 def model_builder_use_qdq_forced(ctx: RuleContext):
     """ModelBuilder maps NvTensorRTRTXExecutionProvider to genai's "NvTensorRtRtx" (model_builder.py:60), and genai's
     create_model then sets `extra_options["use_qdq"] = True` whatever it was (onnxruntime_genai builder.py:184-186):
@@ -417,7 +417,7 @@ def model_builder_use_qdq_forced(ctx: RuleContext):
 QMOE_BLOCKWISE_EPS = ("cpu", "webgpu", "trt-rtx")
 
 
-@rule("OLV415", "model-builder-qmoe-block-size-ep", "extra_options.qmoe_block_size on an EP without block-wise QMoE: genai raises.", ERROR)
+@rule("OLV415", "model-builder-qmoe-block-size-ep", "extra_options.qmoe_block_size on an EP without block-wise QMoE: genai raises.", ERROR, scope="entry")
 def model_builder_qmoe_block_size_ep(ctx: RuleContext):
     """genai's Model.__init__ (builders/base.py:344-355) raises ValueError `The 'qmoe_block_size' option is not
     supported for {ep} execution provider with QMoE.` when extra_options has qmoe_block_size, the EP is not cpu,

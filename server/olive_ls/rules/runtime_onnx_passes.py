@@ -229,7 +229,7 @@ def io_dtype_invalid(ctx: RuleContext):
                 )
 
 
-@rule("OLV368", "mobius-builder-input", "MobiusBuilder gets a model other than an HfModel.", ERROR)
+@rule("OLV368", "mobius-builder-input", "MobiusBuilder gets a model other than an HfModel.", ERROR, scope="entry")
 def mobius_builder_input(ctx: RuleContext):
     """MobiusBuilder raises `MobiusBuilder requires an HfModelHandler input` for any other model
     (mobius_model_builder.py:110-111)."""

@@ -222,7 +222,7 @@ def float16_lists_exclusive(ctx: RuleContext):
                 )
 
 
-@rule("OLV354", "function-name-needs-user-script", "A function or class name given as a string without user_script.", ERROR)
+@rule("OLV354", "function-name-needs-user-script", "A function or class name given as a string without user_script.", ERROR, scope="entry")
 def function_name_needs_user_script(ctx: RuleContext):
     """Parameters of the object category (validation_func, transform_fn, ...) name a function in the user_script;
     given as a string without user_script, Olive asserts `'user_script' must be specified if a {key} is a string.`"""

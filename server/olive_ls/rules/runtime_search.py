@@ -26,7 +26,7 @@ def _provider(ctx: RuleContext) -> str | None:
     return spec.ep if spec is not None else None
 
 
-@rule("OLV480", "searchable-without-search-defaults", "SEARCHABLE_VALUES on a parameter that has no search values: Olive uses its default.", WARNING)
+@rule("OLV480", "searchable-without-search-defaults", "SEARCHABLE_VALUES on a parameter that has no search values: Olive uses its default.", WARNING, scope="entry")
 def searchable_without_search_defaults(ctx: RuleContext):
     """With search on, Pass._resolve_defaults replaces SEARCHABLE_VALUES by the parameter's search_defaults; a
     parameter without them gets its default value instead, with the warning `Parameter X does not have searchable
@@ -184,7 +184,7 @@ def _invalid_parameter(entry, spec, table):
     return None
 
 
-@rule("OLV481", "search-parameter-invalid", "Under search, fixed parent values leave a conditional search parameter no valid choice.", ERROR)
+@rule("OLV481", "search-parameter-invalid", "Under search, fixed parent values leave a conditional search parameter no valid choice.", ERROR, scope="entry")
 def search_parameter_invalid(ctx: RuleContext):
     """With search on, a parameter left out takes its search_defaults; a Conditional one is conditioned on the
     parents the config fixes (Pass._init_fixed_and_search_params, olive_pass.py:400-430). When those parents select
@@ -252,7 +252,7 @@ def _written_conditionals(ctx: RuleContext):
                 yield entry, canonical, key, node
 
 
-@rule("OLV413", "search-conditional-written", "A Conditional search parameter written in a config: Olive cannot build it.", ERROR)
+@rule("OLV413", "search-conditional-written", "A Conditional search parameter written in a config: Olive cannot build it.", ERROR, scope="entry")
 def search_conditional_written(ctx: RuleContext):
     """The pass config's validator turns a `{"olive_parameter_type": "SearchParameter", ...}` value into a search
     parameter (pass_config.py:110-115, json_to_search_parameter), with search on or off. A Conditional (or

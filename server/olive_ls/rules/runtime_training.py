@@ -401,7 +401,7 @@ def selective_mixed_precision_ratio(ctx: RuleContext):
         )
 
 
-@rule("OLV392", "selective-mixed-precision-input", "SelectiveMixedPrecision on an input model that is not an HfModel: Olive raises.", ERROR)
+@rule("OLV392", "selective-mixed-precision-input", "SelectiveMixedPrecision on an input model that is not an HfModel: Olive raises.", ERROR, scope="entry")
 def selective_mixed_precision_input(ctx: RuleContext):
     """selective_mixed_precision.py:747-749 raises `SelectiveMixedPrecision pass currently only supports
     HfModelHandler.`"""

@@ -530,7 +530,7 @@ def _accepted(ctx: RuleContext, entry, canonical) -> tuple[tuple[str, ...], str,
     return None
 
 
-@rule("OLV462", "vendor-pass-input", "A QNN or QAIRT pass gets a model type it does not take (QAIRT HTP needs QairtPreparation first).", ERROR)
+@rule("OLV462", "vendor-pass-input", "A QNN or QAIRT pass gets a model type it does not take (QAIRT HTP needs QairtPreparation first).", ERROR, scope="entry")
 def vendor_pass_input(ctx: RuleContext):
     """QNNConversion takes ONNX, PyTorch or TensorFlow models; QairtPreparation, QairtPipelinePass and the CPU
     QairtGenAIBuilder an HfModel; the HTP QairtGenAIBuilder the QairtPreparedModel QairtPreparation makes; QairtMHA2SHA

@@ -418,7 +418,7 @@ def pass_fails_on_target(ctx: RuleContext):
         )
 
 
-@rule("OLV404", "model-builder-precision-target", "ModelBuilder's precision cannot be built for the target: Olive prunes the pass.", ERROR)
+@rule("OLV404", "model-builder-precision-target", "ModelBuilder's precision cannot be built for the target: Olive prunes the pass.", ERROR, scope="entry")
 def model_builder_precision_target(ctx: RuleContext):
     model = ctx.model
     spec = None
