@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import gc
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -20,7 +19,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, default_converter
 
 from olive_ls import __version__
-from olive_ls.gc_pause import gc_paused
+from olive_ls.gc_pause import collect_frozen, collection_due, gc_paused, keep_out_of_collections
 from olive_ls.lsp.convert import DiagnosticCache
 from olive_ls.lsp.session import Session
 from olive_ls.settings import SECTION, settings_from
@@ -28,6 +27,8 @@ from olive_ls.settings import SECTION, settings_from
 log = logging.getLogger(__name__)
 
 DEBOUNCE_SECONDS = 0.15
+# No edit for this long: the user paused, and the garbage collection kept from the analyses runs (gc_pause).
+IDLE_COLLECT_SECONDS = 2.0
 
 
 class Stale(Exception):
@@ -70,6 +71,7 @@ class OliveLanguageServer(LanguageServer):
         )
         # Set at initialize, when the catalog is loaded and the client's capabilities are known.
         self.session: Session | None = None
+        self._idle_collection: asyncio.TimerHandle | None = None
 
     def _converter(self):
         """pygls' converter, with each kept diagnostic's JSON form made once (DiagnosticCache)."""
@@ -112,20 +114,30 @@ class OliveLanguageServer(LanguageServer):
     def release_superseded_later(self) -> None:
         """The versions newer ones replaced are released (service.release_superseded) in the analysis thread, queued
         after the analysis that was just answered: no analysis can be reading them then (one worker), and no request
-        asks for them (requests ask for a document's latest version)."""
+        asks for them (requests ask for a document's latest version). Then, once the user pauses (no edit for
+        IDLE_COLLECT_SECONDS), or after COLLECT_EVERY_ANALYSES analyses, a full garbage collection."""
         if self.session is None:
             return
-        asyncio.get_running_loop().run_in_executor(_analysis(), _release, self.session.service)
+        loop = asyncio.get_running_loop()
+        loop.run_in_executor(_analysis(), _release, self.session.service)
+        if collection_due():
+            loop.run_in_executor(_analysis(), collect_frozen)
+        self.collect_when_idle()
+
+    def collect_when_idle(self) -> None:
+        if self._idle_collection is not None:
+            self._idle_collection.cancel()
+        loop = asyncio.get_running_loop()
+        self._idle_collection = loop.call_later(IDLE_COLLECT_SECONDS, lambda: loop.run_in_executor(_analysis(), collect_frozen))
 
     def _analyse(self, *snapshot) -> list[types.Diagnostic]:
         """The worker's job: garbage collection paused (it would walk every tree the server holds, several times per
-        analysis), and what start-up loaded (catalog, LSP types) frozen out of later collections, once."""
-        global _FROZEN
-        if not _FROZEN:
-            gc.freeze()
-            _FROZEN = True
+        analysis), and what it built kept out of later collections (gc_pause.keep_out_of_collections)."""
         with gc_paused():
-            return self._diagnostics_of(*snapshot)
+            try:
+                return self._diagnostics_of(*snapshot)
+            finally:
+                keep_out_of_collections()
 
     def _diagnostics_of(self, uri: str, source: str, version: int | None, language_id: str | None, current=None) -> list[types.Diagnostic]:
         """Diagnostics of one snapshot of a document. `current()`, when given, says whether the snapshot is still the
@@ -158,6 +170,9 @@ class OliveLanguageServer(LanguageServer):
         previous = session.pending.pop(uri, None)
         if previous is not None:
             previous.cancel()
+        if self._idle_collection is not None:  # the user is typing: not idle
+            self._idle_collection.cancel()
+            self._idle_collection = None
         session.pending[uri] = asyncio.ensure_future(self._publish_later(uri, delay))
 
     async def _publish_later(self, uri: str, delay: float) -> None:
@@ -248,7 +263,6 @@ class OliveLanguageServer(LanguageServer):
 
 
 _WORKER: ThreadPoolExecutor | None = None
-_FROZEN = False
 
 
 def _release(service) -> None:
