@@ -227,7 +227,7 @@ def in_process(texts: dict[str, str], samples: int, environment_checks: bool) ->
                 edited = cycle.text(step)
                 t0 = time.perf_counter()
                 with gc_paused():  # as the server's analysis thread runs it, keeping entry-scoped findings
-                    doc = service.parse(uri, edited, version)
+                    doc = service.parse(uri, edited, version, consume_previous=True)
                     service.diagnostics(uri, doc, incremental=True)
                 diagnostics.append(time.perf_counter() - t0)
                 release()  # as the server does after publishing: the replaced version's tree is freed, untimed

@@ -8,6 +8,7 @@ version, so a burst of requests after one edit parses once. Diagnostics are `Fin
 from __future__ import annotations
 
 import dataclasses
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,8 +16,9 @@ from typing import TYPE_CHECKING
 
 from olive_ls.catalog import Catalog, CatalogError, load_catalog
 from olive_ls.catalog.selection import UnknownVersion, VersionChoice, choose_version
-from olive_ls.document.nodes import release_tree
+from olive_ls.document.nodes import Node, release_tree
 from olive_ls.document.parse import ParsedDocument, language_for, parse_document
+from olive_ls.document.reparse import reparse
 from olive_ls.document.ranges import origin_range
 from olive_ls.model.view import is_olive_config
 from olive_ls.rules.codes import TOO_LARGE
@@ -65,7 +67,9 @@ class OliveLanguageService:
         self.workspace_root = workspace_root
         self._documents: dict[str, _Cached] = {}
         # Trees replaced by a newer version or forgotten, to be released (release_superseded).
-        self._superseded: list[ParsedDocument] = []
+        self._superseded: list[Node] = []
+        # parse and forget change _documents from the event loop (requests) and the analysis thread at once.
+        self._parse_lock = threading.Lock()
         # What the entry-scoped rules found in each document's last analysis (rules/incremental.py).
         self._entry_findings: dict[str, EntryFindings] = {}
         self._environment = None
@@ -172,39 +176,55 @@ class OliveLanguageService:
 
     # --- documents ----------------------------------------------------------------------------------------
 
-    def parse(self, uri: str, text: str, version: int | None = None, language_id: str | None = None) -> ParsedDocument:
-        cached = self._documents.get(uri)
-        if cached is not None and cached.version == version and cached.text is text:
-            return cached.doc
-        if cached is not None and cached.text == text:
-            cached.version = version
-            return cached.doc
-        doc = parse_document(text, language_for(uri, language_id))
-        if cached is not None:
-            self._supersede(cached.doc)
-        self._documents[uri] = _Cached(version, text, doc)
-        return doc
+    def parse(self, uri: str, text: str, version: int | None = None, language_id: str | None = None, *, consume_previous: bool = False) -> ParsedDocument:
+        """The document's tree for this text, parsed once per version. `consume_previous`: the caller is the only one
+        that can be reading the previous version (the server's analysis thread), so its tree may be carried over to
+        this version, scanning again only the container the edit is in (document/reparse.py); the previous
+        ParsedDocument is then no longer valid."""
+        with self._parse_lock:
+            cached = self._documents.get(uri)
+            if cached is not None and cached.version == version and cached.text is text:
+                return cached.doc
+            if cached is not None and cached.text == text:
+                cached.version = version
+                return cached.doc
+            carried = reparse(cached.doc, text) if consume_previous and cached is not None and language_for(uri, language_id) == cached.doc.language else None
+            if carried is not None:
+                doc, replaced = carried
+                if replaced is not None:
+                    self._supersede(replaced)
+            else:
+                doc = parse_document(text, language_for(uri, language_id))
+                if cached is not None:
+                    self._supersede(cached.doc.root)
+            self._documents[uri] = _Cached(version, text, doc)
+            return doc
 
     def forget(self, uri: str) -> None:
         self._entry_findings.pop(uri, None)
-        cached = self._documents.pop(uri, None)
-        if cached is not None:
-            self._supersede(cached.doc)
+        with self._parse_lock:
+            cached = self._documents.pop(uri, None)
+            if cached is not None:
+                self._supersede(cached.doc.root)
 
     def release_superseded(self) -> None:
-        """Free the trees of the versions a newer one replaced (document.nodes.release_tree). The caller says when no
-        one reads them any more: the server in its analysis thread, after a publication; `check` after each file."""
-        superseded, self._superseded = self._superseded, []
-        for doc in superseded:
-            release_tree(doc.root)
+        """Free the trees of the versions a newer one replaced, and the subtrees a carried-over tree no longer holds
+        (document.nodes.release_tree). The caller says when no one reads them any more: the server in its analysis
+        thread, after a publication; `check` after each file."""
+        with self._parse_lock:
+            superseded, self._superseded = self._superseded, []
+        for root in superseded:
+            release_tree(root)
 
-    def _supersede(self, doc: ParsedDocument) -> None:
-        self._superseded.append(doc)
+    def _supersede(self, root: Node | None) -> None:
+        if root is None:
+            return
+        self._superseded.append(root)
         if len(self._superseded) > SUPERSEDED_KEPT:
             # A caller that never releases (a script, a test) must not keep every version: the oldest go now.
             oldest, self._superseded = self._superseded[:-SUPERSEDED_KEPT], self._superseded[-SUPERSEDED_KEPT:]
             for old in oldest:
-                release_tree(old.root)
+                release_tree(old)
 
     def is_olive_config(self, uri: str, doc: ParsedDocument) -> bool:
         if self.is_excluded(uri):

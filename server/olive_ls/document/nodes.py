@@ -30,9 +30,10 @@ class _Spanned:
     @property
     def range(self) -> Range:
         cached = self.__dict__.get("_range")
-        if cached is None or self.__dict__.get("_range_span") != (self.start, self.end):
+        span = (self.start, self.end, self.index.generation)  # a reparse moves nodes and replaces the text
+        if cached is None or self.__dict__.get("_range_span") != span:
             cached = self.index.range_of(self.start, self.end)
-            self.__dict__["_range"], self.__dict__["_range_span"] = cached, (self.start, self.end)
+            self.__dict__["_range"], self.__dict__["_range_span"] = cached, span
         return cached
 
 

@@ -15,6 +15,17 @@ class LineIndex:
     """
 
     def __init__(self, data: bytes):
+        # How many times the text was replaced in place (replace_text): a node's cached range is of one generation.
+        self.generation = 0
+        self._read(data)
+
+    def replace_text(self, data: bytes) -> None:
+        """The index now of `data`: for a tree carried over to a new version of its text (document/reparse.py), whose
+        nodes all hold this index."""
+        self.generation += 1
+        self._read(data)
+
+    def _read(self, data: bytes) -> None:
         self.data = data
         starts = [0]
         find = data.find

@@ -135,18 +135,21 @@ class OliveLanguageServer(LanguageServer):
         analysis), and what it built kept out of later collections (gc_pause.keep_out_of_collections)."""
         with gc_paused():
             try:
-                return self._diagnostics_of(*snapshot)
+                return self._diagnostics_of(*snapshot, in_worker=True)
             finally:
                 keep_out_of_collections()
 
-    def _diagnostics_of(self, uri: str, source: str, version: int | None, language_id: str | None, current=None) -> list[types.Diagnostic]:
+    def _diagnostics_of(self, uri: str, source: str, version: int | None, language_id: str | None, current=None, *, in_worker: bool = False) -> list[types.Diagnostic]:
         """Diagnostics of one snapshot of a document. `current()`, when given, says whether the snapshot is still the
-        document's latest version: asked between the steps, it drops the work a newer edit made stale."""
+        document's latest version: asked between the steps, it drops the work a newer edit made stale. `in_worker`:
+        in the analysis thread, which alone may carry the previous version's tree over (service.parse): requests on
+        the event loop ask for the latest version, and none is still reading the previous one once the analysis of
+        a newer version starts (their handlers finished before the didChange that made it)."""
         service = self.session.service
         if service.too_large(source):
             findings = service.size_findings(uri, source)
         else:
-            doc = service.parse(uri, source, version, language_id)
+            doc = service.parse(uri, source, version, language_id, consume_previous=in_worker)
             if current is not None and not current():
                 raise Stale(uri)
             findings = service.diagnostics(uri, doc, incremental=True)
