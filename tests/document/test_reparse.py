@@ -48,6 +48,11 @@ def _describe(node: Node | None, parent=None) -> list:
     return out
 
 
+def _by_key(root: Node | None) -> dict:
+    found = root.properties_by_key() if root is not None else {}
+    return {key: [(prop.start, prop.end, prop.parent.start) for prop in props] for key, props in found.items()}
+
+
 def _value_edits(text: str, rng: random.Random):
     """Texts each one edit away from the last valid one: (what, new text). An edit that breaks the JSON is yielded
     (reparse must refuse it) and then undone."""
@@ -147,6 +152,8 @@ def test_a_carried_over_tree_is_the_tree_of_a_whole_parse(path):
     carried = 0
     for what, new_text in _value_edits(text, rng):
         fresh = parse_document(new_text, "json")
+        if doc.root is not None:
+            doc.root.properties_by_key()  # kept on the root: the reparse carries it over (Node.carry_below)
         result = reparse(doc, new_text)
         if result is None:
             doc = fresh
@@ -155,6 +162,7 @@ def test_a_carried_over_tree_is_the_tree_of_a_whole_parse(path):
         doc, _replaced = result
         assert _describe(doc.root) == _describe(fresh.root), what
         assert doc.python_value() == fresh.python_value()
+        assert _by_key(doc.root) == _by_key(fresh.root), what
         assert doc.problems == fresh.problems == []
         assert doc.text == new_text and doc.index.data == fresh.index.data
     assert carried > 5

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterator, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Union
 
 from olive_ls.document.ranges import Range
 
@@ -111,18 +112,49 @@ class Node(_Spanned):
         parts.reverse()
         return parts
 
+    def below(self, name: str, build: "Callable[[Node], Any]") -> Any:
+        """build(self), made once and kept on this node while what lies at and below it is unchanged: a tree carried
+        over to a new version of its text (document/reparse.py) forgets it on every container around the edit
+        (forget_below); released trees drop it. For what a feature derives from a subtree (the view of the root, the
+        name references of a pass) and would otherwise derive again after every keystroke."""
+        kept = self.__dict__.get("_below")
+        if kept is None:
+            kept = self.__dict__["_below"] = {}
+        if name not in kept:
+            kept[name] = build(self)
+        return kept[name]
+
+    def forget_below(self) -> None:
+        self.__dict__.pop("_below", None)
+
+    def carry_below(self, old: "Node", new: "Node") -> None:
+        """A subtree below this node was replaced by another (document/reparse.py): what it kept of its subtree is
+        forgotten, except its properties by key, which follow the replacement (the old subtree's properties out, the
+        new one's in, in document order), instead of a walk over the whole document after every keystroke."""
+        kept = self.__dict__.get("_below")
+        if not kept:
+            return
+        by_key = kept.get("properties_by_key")
+        kept.clear()
+        if by_key is None:
+            return
+        for node in old.walk():
+            for prop in node.properties:
+                props = by_key.get(prop.key)
+                if props is not None:
+                    props.remove(prop)
+                    if not props:
+                        del by_key[prop.key]
+        for node in new.walk():
+            for prop in node.properties:
+                bisect.insort(by_key.setdefault(prop.key, []), prop, key=_start)
+        kept["properties_by_key"] = by_key
+
     def properties_by_key(self) -> dict[str, list["Property"]]:
         """Every property at or below this node, by key, each list in document order: built on the first ask and kept
-        (a built tree is never changed), so rules that look for a key anywhere (user_script, *data_config) share one
-        walk instead of each walking a big document."""
-        cached = self.__dict__.get("_by_key_below")
-        if cached is None:
-            cached = {}
-            for node in self.walk():
-                for prop in node.properties:
-                    cached.setdefault(prop.key, []).append(prop)
-            self.__dict__["_by_key_below"] = cached
-        return cached
+        (Node.below), so rules that look for a key anywhere (user_script, *data_config) share one walk instead of each
+        walking a big document."""
+        return self.below("properties_by_key", _properties_by_key)
 
     def walk(self) -> Iterator["Node"]:
         """This node and every node below it, depth first, in document order; iterative, so depth costs no stack."""
@@ -134,6 +166,18 @@ class Node(_Spanned):
                 stack.extend(reversed(node.items))
             if node.properties:
                 stack.extend(prop.value for prop in reversed(node.properties) if prop.value is not None)
+
+
+def _start(spanned: "_Spanned") -> int:
+    return spanned.start
+
+
+def _properties_by_key(node: "Node") -> dict[str, list["Property"]]:
+    found: dict[str, list[Property]] = {}
+    for inner in node.walk():
+        for prop in inner.properties:
+            found.setdefault(prop.key, []).append(prop)
+    return found
 
 
 @dataclass(eq=False)
@@ -209,8 +253,7 @@ def release_tree(root: "Node | None") -> None:
     for node in root.walk():
         node.parent = None
         node.__dict__.pop("_by_key", None)
-        node.__dict__.pop("_by_key_below", None)
-        node.__dict__.pop("_workflow_view", None)
+        node.forget_below()
         for prop in node.properties:
             prop.parent = None
             prop.key_node.parent = None

@@ -21,11 +21,6 @@ from olive_ls.document.nodes import Node, Property
 if TYPE_CHECKING:
     from olive_ls.document.parse import ParsedDocument
 
-# Caches a node keeps of what lies below it (nodes.properties_by_key, model.view.build_view): dropped on every node
-# whose subtree the edit changed.
-_SUBTREE_CACHES = ("_by_key_below", "_workflow_view")
-
-
 def reparse(old: ParsedDocument, text: str) -> tuple[ParsedDocument, Node | None] | None:
     """(the new version's document, the old subtree it no longer holds, or None) or None: parse the whole text."""
     from olive_ls.document.parse import JSON, ParsedDocument
@@ -72,9 +67,8 @@ def reparse(old: ParsedDocument, text: str) -> tuple[ParsedDocument, Node | None
             _move(path, end, delta)
     elif delta and end <= root.start:
         _shift(root, delta)
-    for node, _holder in path[:-1] or [(root, None)]:
-        for name in _SUBTREE_CACHES:
-            node.__dict__.pop(name, None)
+    for node, _holder in path[:-1]:
+        node.carry_below(replaced, new)  # what it kept of its subtree (Node.below) is of the old text
     return ParsedDocument(text=text, language=JSON, root=root, problems=[], index=index, loaded=loaded), replaced
 
 

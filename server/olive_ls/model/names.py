@@ -178,23 +178,31 @@ def _engine_references(index: NameIndex, view: WorkflowView) -> None:
 
 def _pass_references(index: NameIndex, view: WorkflowView, model: OliveModel | None) -> None:
     for entry in view.passes:
-        prop = entry.node.prop("host")
-        if prop is not None:
-            index.references.append(Reference(SYSTEM, f"passes.{entry.name}.host", prop, PASS_SYSTEM, at_pass=True))
-        prop = entry.node.prop("evaluator")
-        if prop is not None:
-            index.references.append(Reference(EVALUATOR, f"passes.{entry.name}.evaluator", prop, PASS_EVALUATOR, at_pass=True))
-        spec = model.pass_spec(entry.type_name) if model is not None and entry.type_name else None
-        for prop in entry.params.values():
-            param = spec.parameters.get(prop.key) if spec is not None else None
-            declared = bool(param is not None and param.is_data_config)
-            if declared or prop.key.endswith("data_config"):
-                index.references.append(
-                    Reference(DATA_CONFIG, f"passes.{entry.name}.{prop.key}", prop, PASS_DATA_CONFIG, at_pass=True, declared=declared)
-                )
-            elif prop.value is not None:
-                for inner in _data_config_props_in(prop.value):
-                    index.references.append(Reference(DATA_CONFIG, f"passes.{entry.name}...{inner.key}", inner, PASS_DATA_CONFIG, at_pass=True))
+        # Kept on the entry's node while its text is unchanged (Node.below): one pass of a thousand edited, one walked.
+        # By its type too, the one value they depend on (completion's probe writes candidate types in place).
+        key = ("pass_references", entry.name, id(model), entry.type_name)
+        index.references.extend(entry.node.below(key, lambda _node, entry=entry: _references_of_pass(entry, model)))
+
+
+def _references_of_pass(entry, model: OliveModel | None) -> list[Reference]:
+    """The names one pass refers to: its host, its evaluator, its data configs (also inside its values)."""
+    found: list[Reference] = []
+    prop = entry.node.prop("host")
+    if prop is not None:
+        found.append(Reference(SYSTEM, f"passes.{entry.name}.host", prop, PASS_SYSTEM, at_pass=True))
+    prop = entry.node.prop("evaluator")
+    if prop is not None:
+        found.append(Reference(EVALUATOR, f"passes.{entry.name}.evaluator", prop, PASS_EVALUATOR, at_pass=True))
+    spec = model.pass_spec(entry.type_name) if model is not None and entry.type_name else None
+    for prop in entry.params.values():
+        param = spec.parameters.get(prop.key) if spec is not None else None
+        declared = bool(param is not None and param.is_data_config)
+        if declared or prop.key.endswith("data_config"):
+            found.append(Reference(DATA_CONFIG, f"passes.{entry.name}.{prop.key}", prop, PASS_DATA_CONFIG, at_pass=True, declared=declared))
+        elif prop.value is not None:
+            for inner in _data_config_props_in(prop.value):
+                found.append(Reference(DATA_CONFIG, f"passes.{entry.name}...{inner.key}", inner, PASS_DATA_CONFIG, at_pass=True))
+    return found
 
 
 def _data_config_props_in(node: Node) -> Iterator[Property]:

@@ -130,10 +130,11 @@ class WorkflowView:
 def build_view(root: Node) -> WorkflowView:
     """The view of a tree, built once per tree: a built tree is never changed, and every request on one version of
     a document (completion, hover, symbols, the rules) asks for the same view (kept on the root node)."""
-    cached = root.__dict__.get("_workflow_view")
-    if cached is None:
-        cached = root.__dict__["_workflow_view"] = _build_view(root)
-    return cached
+    return root.below("workflow_view", _build_view)
+
+
+def _pass_entry(prop: Property, node: Node, alternative: int | None) -> PassEntry:
+    return PassEntry(prop.key, node, prop.key_node, node.get("type"), merged_params(node, "config", PASS_DECLARED_KEYS), alternative)
 
 
 def _build_view(root: Node) -> WorkflowView:
@@ -171,9 +172,10 @@ def _build_view(root: Node) -> WorkflowView:
                 continue
             alternatives = [(None, value)] if value.is_object else [(i, v) for i, v in enumerate(value.items) if v.is_object]
             for alternative, node in alternatives:
-                view.passes.append(
-                    PassEntry(prop.key, node, prop.key_node, node.get("type"), merged_params(node, "config", PASS_DECLARED_KEYS), alternative)
-                )
+                # Kept on the entry's node (Node.below) while its text is unchanged: a keystroke in one pass of a
+                # thousand builds one entry again. Its name and name node are the property's, whose value the node
+                # stays while the property stands (a renamed key is scanned again with its object).
+                view.passes.append(node.below(("pass_entry", prop.key, alternative), lambda node, prop=prop, alternative=alternative: _pass_entry(prop, node, alternative)))
 
     for prop in root.properties:
         if prop.key not in RUN_CONFIG_KEYS:

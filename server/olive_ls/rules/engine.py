@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -119,13 +120,16 @@ def split_headline(finding: Finding) -> None:
     """A rule's message is its headline when it is one short line; a longer one is cut into a headline (its first
     sentence, or that sentence's first clause) and the rest, which goes before the detail the rule gave (the whole
     message goes to the detail when the cut had to be mid-clause)."""
-    message = " ".join(finding.message.split("\n"))
-    if len(message) <= HEADLINE_LIMIT and (finding.detail is not None or not _SENTENCE_END.search(message)):
-        finding.message = message
-        return
+    finding.message, finding.detail = _headline(finding.message, finding.detail)
+
+
+@lru_cache(maxsize=8192)  # a big config repeats its findings' words thousands of times, after every keystroke
+def _headline(message: str, detail: str | None) -> tuple[str, str | None]:
+    message = " ".join(message.split("\n"))
+    if len(message) <= HEADLINE_LIMIT and (detail is not None or not _SENTENCE_END.search(message)):
+        return message, detail
     head, rest = _cut(message)
-    finding.message = head
-    finding.detail = " ".join(part for part in (rest, finding.detail) if part) or None
+    return head, " ".join(part for part in (rest, detail) if part) or None
 
 
 def _cut(message: str) -> tuple[str, str]:
