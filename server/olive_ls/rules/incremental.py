@@ -8,7 +8,8 @@ analysis again, moved to where the entry now starts; the rule runs only on the e
 that lists only them (`WorkflowView.restricted_to`; the model-kind flow still walks every pass).
 
 The promise is checked where it can be: a finding a rule makes outside the entries it was asked about (on
-`target`, on another pass) ends the reuse for that rule and document, and the rule runs whole from then on.
+`target`, on another pass) ends the reuse for that rule and document, and the rule runs whole until the context
+changes.
 tests/rules/test_incremental.py edits configs in many ways and compares every analysis with a fresh one.
 """
 

@@ -43,6 +43,8 @@ class CompletionContext:
     doc: Any = None
     # Set when the client resolves documentation: items carry a key to their docs instead of the docs.
     deferred: DocList | None = None
+    # (the pass's node, the keys it already has): found once for all the pass types offered (_pass_extra).
+    present_pass_keys: tuple[Any, set[str]] | None = None
 
 
 def key_completions(ctx: CompletionContext, path: list[PathPart], item_of_new: bool = False) -> list[types.CompletionItem]:
@@ -158,8 +160,9 @@ def _pass_extra(ctx: CompletionContext, place: Place, pass_type: str, stops: Tab
     """After a pass type: the pass's required parameters that are not there yet (ModelBuilder: precision)."""
     if place.kind != PASS or not ctx.snippets:
         return ""
-    _, present = keys_at(ctx.tables, place)
-    fields = pass_skeleton(ctx.tables, pass_type, present)
+    if ctx.present_pass_keys is None or ctx.present_pass_keys[0] is not place.node:
+        ctx.present_pass_keys = (place.node, keys_at(ctx.tables, place)[1])
+    fields = pass_skeleton(ctx.tables, pass_type, ctx.present_pass_keys[1])
     if not fields:
         return ""
     cursor = ctx.cursor
