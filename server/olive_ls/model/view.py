@@ -128,8 +128,9 @@ class WorkflowView:
 
 
 def build_view(root: Node) -> WorkflowView:
-    """The view of a tree, built once per tree: a built tree is never changed, and every request on one version of
-    a document (completion, hover, symbols, the rules) asks for the same view (kept on the root node)."""
+    """The view of a tree, built once per version: every request on one version of a document (completion, hover,
+    symbols, the rules) asks for the same view, kept on the root node (Node.below; a tree carried over to the next
+    version forgets it, and its unchanged passes keep their PassEntry)."""
     return root.below("workflow_view", _build_view)
 
 
