@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -64,3 +65,29 @@ TINY = {
     "target": "local_system",
     "output_dir": "out",
 }
+
+
+def tiny_with(passes: dict, accelerator=None, model=None) -> dict:
+    """TINY with these passes, and optionally the local system's one accelerator and another input model."""
+    config = copy.deepcopy(TINY)
+    config["passes"] = passes
+    if accelerator is not None:
+        config["systems"]["local_system"]["accelerators"] = [accelerator]
+    if model is not None:
+        config["input_model"] = copy.deepcopy(model)
+    return config
+
+
+def on_disk(tmp_path: Path, config: dict, environment=None, env_checks: bool = True):
+    """The config as text and its findings, checked as saved in tmp_path (beside the model folders a test wrote),
+    environment checks on unless said otherwise."""
+    text = json.dumps(config, indent=2)
+    return text, check(text, path=tmp_path / "workflow.json", env_checks=env_checks, environment=environment)
+
+
+def one_on_disk(tmp_path: Path, config: dict, code: str, environment=None):
+    """The text and the one finding with this code, checked on disk; its headline a line of at most 120 characters."""
+    text, findings = on_disk(tmp_path, config, environment)
+    found = only(findings, code)
+    assert len(found.message) <= 120 and not found.message.endswith("…"), found.message
+    return text, found

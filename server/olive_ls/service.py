@@ -188,13 +188,14 @@ class OliveLanguageService:
             if cached is not None and cached.text == text:
                 cached.version = version
                 return cached.doc
-            carried = reparse(cached.doc, text) if consume_previous and cached is not None and language_for(uri, language_id) == cached.doc.language else None
+            language = language_for(uri, language_id)
+            carried = reparse(cached.doc, text) if consume_previous and cached is not None and cached.doc.language == language else None
             if carried is not None:
                 doc, replaced = carried
                 if replaced is not None:
                     self._supersede(replaced)
             else:
-                doc = parse_document(text, language_for(uri, language_id))
+                doc = parse_document(text, language)
                 if cached is not None:
                     self._supersede(cached.doc.root)
             self._documents[uri] = _Cached(version, text, doc)

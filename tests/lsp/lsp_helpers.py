@@ -62,8 +62,8 @@ async def diagnostics_until(client, uri: str, predicate, timeout: float = TIMEOU
         if _pulls(client):
             await asyncio.sleep(0.05)
         else:
-            try:
-                await asyncio.wait_for(client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), left)
+            try:  # short waits: a publication that arrived before this wait began is seen at the next check
+                await asyncio.wait_for(client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), min(left, 0.5))
             except asyncio.TimeoutError:
                 pass
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from diagnostic_helpers import check, find, text_at
+from diagnostic_helpers import find, on_disk, one_on_disk, text_at
 from olive_ls.environment import Environment
 
 LLAMA = {"architectures": ["LlamaForCausalLM"], "model_type": "llama"}
@@ -44,21 +44,8 @@ def workflow(passes: dict, model_path: str = "model", **model) -> dict:
     }
 
 
-def run(tmp_path: Path, config: dict, environment=None, env_checks=True):
-    text = json.dumps(config, indent=2)
-    return text, check(text, path=tmp_path / "workflow.json", env_checks=env_checks, environment=environment)
-
-
-def only(tmp_path, config, code, environment=None):
-    text, findings = run(tmp_path, config, environment)
-    found = find(findings, code)
-    assert len(found) == 1, [(f.code, f.text) for f in findings]
-    assert len(found[0].message) <= 120 and not found[0].message.endswith("…"), found[0].message
-    return text, found[0]
-
-
 def none_of(tmp_path, config, code, environment=None, env_checks=True):
-    _, findings = run(tmp_path, config, environment, env_checks)
+    _, findings = on_disk(tmp_path, config, environment, env_checks)
     assert find(findings, code) == [], [(f.code, f.text) for f in find(findings, code)]
 
 
@@ -70,12 +57,12 @@ BUILDER = {"b": {"type": "ModelBuilder", "precision": "int4"}}
 
 def test_olv570_architecture_genai_does_not_build(tmp_path):
     folder(tmp_path, {"architectures": ["LlamaForCausalLMX"], "model_type": "llama"})
-    text, f = only(tmp_path, workflow(BUILDER), "OLV570")
+    text, f = one_on_disk(tmp_path, workflow(BUILDER), "OLV570")
     assert text_at(text, f) == '"model"'
     assert "does not build LlamaForCausalLMX" in f.message and "NotImplementedError" in f.message
     assert "LlamaForCausalLM" in f.message  # did you mean
     assert f.severity == "warning" and "builder.py:215-332" in f.detail
-    _, f = only(tmp_path, workflow(BUILDER), "OLV570", environment=GENAI)
+    _, f = one_on_disk(tmp_path, workflow(BUILDER), "OLV570", environment=GENAI)
     assert f.severity == "error"
     folder(tmp_path, LLAMA)
     none_of(tmp_path, workflow(BUILDER), "OLV570")
@@ -83,7 +70,7 @@ def test_olv570_architecture_genai_does_not_build(tmp_path):
 
 def test_olv570_without_architectures_and_not_for_metadata_only_or_no_env(tmp_path):
     folder(tmp_path, {"model_type": "llama"})
-    _, f = only(tmp_path, workflow(BUILDER), "OLV570")
+    _, f = one_on_disk(tmp_path, workflow(BUILDER), "OLV570")
     assert "no architectures" in f.message
     folder(tmp_path, {"architectures": ["FooForCausalLM"]})
     none_of(tmp_path, workflow({"b": {"type": "ModelBuilder", "precision": "int4", "metadata_only": True}}), "OLV570")
@@ -112,7 +99,7 @@ def test_olv570_hub_id_read_from_the_local_hf_cache(tmp_path):
                         hf=HfCacheInfo(hub_dir=str(hub), home=str(tmp_path), source="HF_HOME"),
                         disks={"": DiskInfo("/", 1000 * GB, 500 * GB, 1)}, provider_probes={})
     with use_machine(described):
-        text, f = only(tmp_path, workflow(BUILDER, model_path="org/foo"), "OLV570")
+        text, f = one_on_disk(tmp_path, workflow(BUILDER, model_path="org/foo"), "OLV570")
         assert text_at(text, f) == '"org/foo"' and "cached snapshot abc123" in f.detail
         none_of(tmp_path, workflow(BUILDER, model_path="org/bar"), "OLV570")
 
@@ -120,7 +107,7 @@ def test_olv570_hub_id_read_from_the_local_hf_cache(tmp_path):
 def test_olv570_phi3_condition_needs_both_keys(tmp_path):
     # PhiMoE's only branch needs max_position_embeddings != original_max_position_embeddings.
     folder(tmp_path, {"architectures": ["PhiMoEForCausalLM"], "max_position_embeddings": 4096, "original_max_position_embeddings": 4096})
-    only(tmp_path, workflow(BUILDER), "OLV570")
+    one_on_disk(tmp_path, workflow(BUILDER), "OLV570")
     folder(tmp_path, {"architectures": ["PhiMoEForCausalLM"], "max_position_embeddings": 4096})
     none_of(tmp_path, workflow(BUILDER), "OLV570")  # not certain: the missing key has a default in transformers
 
@@ -128,14 +115,14 @@ def test_olv570_phi3_condition_needs_both_keys(tmp_path):
 def test_olv571_vision_model_exclude_embeds_false(tmp_path):
     folder(tmp_path, {"architectures": ["Phi4MMForCausalLM"], "model_type": "phi4mm"})
     passes = {"b": {"type": "ModelBuilder", "precision": "int4", "extra_options": {"exclude_embeds": False}}}
-    text, f = only(tmp_path, workflow(passes), "OLV571")
+    text, f = one_on_disk(tmp_path, workflow(passes), "OLV571")
     assert text_at(text, f) == "false" and "only the text part" in f.message
     none_of(tmp_path, workflow(BUILDER), "OLV571")
 
 
 def test_olv571_phimoe_forces_cuda_and_int4(tmp_path):
     folder(tmp_path, {"architectures": ["PhiMoEForCausalLM"], "max_position_embeddings": 131072, "original_max_position_embeddings": 4096})
-    text, findings = run(tmp_path, workflow({"b": {"type": "ModelBuilder", "precision": "fp16"}}))
+    text, findings = on_disk(tmp_path, workflow({"b": {"type": "ModelBuilder", "precision": "fp16"}}))
     found = find(findings, "OLV571")
     assert sorted(text_at(text, f) for f in found) == ['"fp16"', '"model"']
     assert any("for CUDA, not CPUExecutionProvider" in f.message for f in found)
@@ -152,7 +139,7 @@ def test_olv572_reference_model_not_causal_lm(tmp_path):
     folder(tmp_path, {"architectures": ["BertForMaskedLM"], "model_type": "bert"}, "bert")
     passes = {"c": {"type": "OnnxConversion"}, "d": {"type": "OnnxDiscrepancyCheck", "reference_model_path": "bert"}}
     folder(tmp_path, LLAMA)
-    text, f = only(tmp_path, workflow(passes), "OLV572")
+    text, f = one_on_disk(tmp_path, workflow(passes), "OLV572")
     assert text_at(text, f) == '"bert"' and "not a causal LM (BertForMaskedLM)" in f.message
     passes["d"]["reference_model_path"] = "model"
     none_of(tmp_path, workflow(passes), "OLV572")
@@ -163,21 +150,21 @@ def test_olv572_reference_model_not_causal_lm(tmp_path):
 
 def test_olv573_gptq_on_quantized_model(tmp_path):
     folder(tmp_path, {**LLAMA, "quantization_config": {"quant_method": "gptq", "bits": 4}})
-    text, f = only(tmp_path, workflow({"q": {"type": "Gptq"}}), "OLV573")
+    text, f = one_on_disk(tmp_path, workflow({"q": {"type": "Gptq"}}), "OLV573")
     assert text_at(text, f) == '"Gptq"' and "already quantized" in f.message and f.severity == "error"
     assert "Cannot quantize again" in f.detail
-    _, f = only(tmp_path, workflow({"q": {"type": "Rtn"}}), "OLV573")
+    _, f = one_on_disk(tmp_path, workflow({"q": {"type": "Rtn"}}), "OLV573")
     assert "not compatible with this pass" in f.detail
     folder(tmp_path, {**LLAMA, "quantization_config": {"quant_method": "olive", "bits": 4}})
     none_of(tmp_path, workflow({"q": {"type": "Rtn"}}), "OLV573")  # Rtn and KQuant take Olive's own
-    only(tmp_path, workflow({"q": {"type": "Gptq"}}), "OLV573")
+    one_on_disk(tmp_path, workflow({"q": {"type": "Gptq"}}), "OLV573")
     folder(tmp_path, LLAMA)
     none_of(tmp_path, workflow({"q": {"type": "Gptq"}}), "OLV573")
 
 
 def test_olv576_qlora_on_quantized_model(tmp_path):
     folder(tmp_path, {**LLAMA, "quantization_config": {"quant_method": "bitsandbytes", "load_in_4bit": True}})
-    text, f = only(tmp_path, workflow({"q": {"type": "QLoRA", "train_data_config": "train"}}), "OLV576")
+    text, f = one_on_disk(tmp_path, workflow({"q": {"type": "QLoRA", "train_data_config": "train"}}), "OLV576")
     assert text_at(text, f) == '"QLoRA"' and "already quantized" in f.message
     folder(tmp_path, LLAMA)
     none_of(tmp_path, workflow({"q": {"type": "QLoRA", "train_data_config": "train"}}), "OLV576")
@@ -186,7 +173,7 @@ def test_olv576_qlora_on_quantized_model(tmp_path):
 def test_olv579_load_kwargs_quantization_config_ignored(tmp_path):
     folder(tmp_path, {**LLAMA, "quantization_config": {"quant_method": "gptq", "bits": 4}})
     kwargs = {"load_kwargs": {"quantization_method": "bitsandbytes", "quantization_config": {"load_in_4bit": True}}}
-    text, f = only(tmp_path, workflow({"c": {"type": "OnnxConversion"}}, **kwargs), "OLV579")
+    text, f = one_on_disk(tmp_path, workflow({"c": {"type": "OnnxConversion"}}, **kwargs), "OLV579")
     assert text_at(text, f) == '"quantization_config"' and "not quantize with this quantization_config" in f.message
     folder(tmp_path, LLAMA)
     none_of(tmp_path, workflow({"c": {"type": "OnnxConversion"}}, **kwargs), "OLV579")
@@ -198,7 +185,7 @@ def test_olv579_load_kwargs_quantization_config_ignored(tmp_path):
 def test_olv574_sparsegpt_model_type(tmp_path):
     folder(tmp_path, {"architectures": ["Qwen2ForCausalLM"], "model_type": "qwen2"})
     passes = {"s": {"type": "SparseGPT", "data_config": "train"}}
-    text, f = only(tmp_path, workflow(passes), "OLV574")
+    text, f = one_on_disk(tmp_path, workflow(passes), "OLV574")
     assert text_at(text, f) == '"SparseGPT"' and "model type 'qwen2'" in f.message
     folder(tmp_path, LLAMA)
     none_of(tmp_path, workflow(passes), "OLV574")
@@ -207,7 +194,7 @@ def test_olv574_sparsegpt_model_type(tmp_path):
 def test_olv575_lora_model_type_unknown_to_peft(tmp_path):
     folder(tmp_path, {"architectures": ["SmolLM3ForCausalLM"], "model_type": "smollm3"})
     passes = {"l": {"type": "LoRA", "train_data_config": "train"}}
-    text, f = only(tmp_path, workflow(passes), "OLV575")
+    text, f = one_on_disk(tmp_path, workflow(passes), "OLV575")
     assert text_at(text, f) == '"LoRA"' and "model type 'smollm3'" in f.message and f.severity == "warning"
     passes["l"]["target_modules"] = ["q_proj", "v_proj"]
     none_of(tmp_path, workflow(passes), "OLV575")
@@ -218,7 +205,7 @@ def test_olv575_lora_model_type_unknown_to_peft(tmp_path):
 def test_olv580_target_modules_not_in_model(tmp_path):
     folder(tmp_path, LLAMA)
     passes = {"l": {"type": "LoRA", "train_data_config": "train", "target_modules": ["c_attn"]}}
-    text, f = only(tmp_path, workflow(passes), "OLV580")
+    text, f = one_on_disk(tmp_path, workflow(passes), "OLV580")
     assert text.splitlines()[f.range.start.line][f.range.start.character] == "[" and "no module of a llama model is named c_attn" in f.message
     assert "q_proj" in f.detail and f.fix["replace_value"] == [["q_proj", "v_proj"]]
     for good in (["q_proj", "c_attn"], ["self_attn.q_proj"], ["layers.3.mlp.down_proj"]):
@@ -239,7 +226,7 @@ def _sdlora(tmp_path, variant=None, precision="fp16"):
 
 
 def test_olv577_flux_variant_with_fp16(tmp_path):
-    text, f = only(tmp_path, _sdlora(tmp_path, "flux"), "OLV577")
+    text, f = one_on_disk(tmp_path, _sdlora(tmp_path, "flux"), "OLV577")
     assert text_at(text, f) == '"fp16"' and "bf16, not fp16" in f.message
     none_of(tmp_path, _sdlora(tmp_path, "flux", "bf16"), "OLV577")
     none_of(tmp_path, _sdlora(tmp_path, "sdxl"), "OLV577")
@@ -248,7 +235,7 @@ def test_olv577_flux_variant_with_fp16(tmp_path):
 def test_olv578_detected_flux_with_fp16(tmp_path):
     (tmp_path / "flux" / "transformer").mkdir(parents=True)
     (tmp_path / "flux" / "transformer" / "config.json").write_text(json.dumps({"_class_name": "FluxTransformer2DModel"}))
-    text, f = only(tmp_path, _sdlora(tmp_path), "OLV578")
+    text, f = one_on_disk(tmp_path, _sdlora(tmp_path), "OLV578")
     assert text_at(text, f) == '"fp16"' and "FluxTransformer2DModel" in f.detail
     none_of(tmp_path, _sdlora(tmp_path, precision="bf16"), "OLV578")
     (tmp_path / "flux" / "transformer" / "config.json").write_text(json.dumps({"_class_name": "SD3Transformer2DModel"}))
@@ -260,7 +247,7 @@ def test_olv578_detected_flux_with_fp16(tmp_path):
 
 def test_olv590_genai_search_key(tmp_path):
     passes = {"b": {"type": "ModelBuilder", "precision": "int4", "search": {"max_len": 32, "top_k": 5}}}
-    text, f = only(tmp_path, workflow(passes), "OLV590", )
+    text, f = one_on_disk(tmp_path, workflow(passes), "OLV590", )
     assert text_at(text, f) == '"max_len"' and "no search key 'max_len'" in f.message and f.severity == "warning"
     assert f.fix["replace_key"][0] == "max_length" and "Unknown value" in f.detail
     passes["b"]["search"] = {"max_length": 32, "top_k": 5, "random_seed": 1}
@@ -270,7 +257,7 @@ def test_olv590_genai_search_key(tmp_path):
 def test_olv591_mobius_default_ep(tmp_path):
     config = workflow({"m": {"type": "MobiusBuilder"}})
     config["systems"]["local"]["accelerators"] = [{"device": "gpu", "execution_providers": ["TensorrtExecutionProvider"]}]
-    text, f = only(tmp_path, config, "OLV591")
+    text, f = one_on_disk(tmp_path, config, "OLV591")
     assert text_at(text, f) == '"MobiusBuilder"' and "TensorrtExecutionProvider has no mobius EP" in f.message
     config["systems"]["local"]["accelerators"] = [{"device": "gpu", "execution_providers": ["CUDAExecutionProvider"]}]
     none_of(tmp_path, config, "OLV591", env_checks=False)
@@ -303,7 +290,7 @@ def onnx_folder(tmp_path: Path, *names: str) -> Path:
 
 def test_olv583_onnx_folder_file_name_missing(tmp_path):
     onnx_folder(tmp_path, "model.onnx", "decoder.onnx")
-    text, f = only(tmp_path, onnx_workflow(onnx_file_name="modle.onnx"), "OLV583")
+    text, f = one_on_disk(tmp_path, onnx_workflow(onnx_file_name="modle.onnx"), "OLV583")
     assert text_at(text, f) == '"modle.onnx"' and f.severity == "error" and "AssertionError" in f.message
     assert "onnx_utils.py:44-46" in f.detail and f.fix["replace_value"][0] == "model.onnx"
     none_of(tmp_path, onnx_workflow(onnx_file_name="model.onnx"), "OLV583")
@@ -311,7 +298,7 @@ def test_olv583_onnx_folder_file_name_missing(tmp_path):
 
 def test_olv583_onnx_folder_several_files(tmp_path):
     onnx_folder(tmp_path, "model.onnx", "decoder.onnx")
-    text, f = only(tmp_path, onnx_workflow(), "OLV583")
+    text, f = one_on_disk(tmp_path, onnx_workflow(), "OLV583")
     assert text_at(text, f) == '"onnx"' and "needs onnx_file_name" in f.message and "2 .onnx files" in f.message
     assert f.fix["values"] == {"onnx_file_name": "decoder.onnx"}
     none_of(tmp_path, onnx_workflow(onnx_file_name="decoder.onnx"), "OLV583")
@@ -320,7 +307,7 @@ def test_olv583_onnx_folder_several_files(tmp_path):
 
 def test_olv583_onnx_folder_one_or_no_file(tmp_path):
     onnx_folder(tmp_path)
-    _, f = only(tmp_path, onnx_workflow(), "OLV583")
+    _, f = one_on_disk(tmp_path, onnx_workflow(), "OLV583")
     assert "no .onnx file" in f.message
     (tmp_path / "onnx" / "model.onnx").write_bytes(b"")
     none_of(tmp_path, onnx_workflow(), "OLV583")
@@ -334,11 +321,11 @@ CONVERT = {"c": {"type": "OnnxConversion"}}
 
 def test_olv584_kv_cache_sizes_missing(tmp_path):
     folder(tmp_path, {"model_type": "llava", "text_config": {"hidden_size": 64}})
-    text, f = only(tmp_path, workflow(CONVERT, io_config={**IO, "kv_cache": True}), "OLV584")
+    text, f = one_on_disk(tmp_path, workflow(CONVERT, io_config={**IO, "kv_cache": True}), "OLV584")
     assert text_at(text, f) == "true" and f.severity == "warning" and "num_hidden_layers, num_attention_heads, hidden_size" in f.message
     assert "io_config.py:159-185" in f.detail and "n_layer" in f.detail
     # the default task text-generation-with-past builds the cache too: the finding goes on io_config's key
-    text, f = only(tmp_path, workflow(CONVERT, io_config=IO), "OLV584")
+    text, f = one_on_disk(tmp_path, workflow(CONVERT, io_config=IO), "OLV584")
     assert text_at(text, f) == '"io_config"' and "text-generation-with-past" in f.detail
     none_of(tmp_path, workflow(CONVERT, io_config=IO, task="text-classification"), "OLV584")
     sizes = {"num_hidden_layers": 2, "num_attention_heads": 4, "hidden_size": 64}
@@ -350,7 +337,7 @@ def test_olv584_kv_cache_sizes_by_alias(tmp_path):
     folder(tmp_path, {"model_type": "gpt2", "n_layer": 2, "n_head": 4, "n_embd": 64})
     none_of(tmp_path, workflow(CONVERT, io_config={**IO, "kv_cache": True}), "OLV584")
     folder(tmp_path, {"model_type": "gpt2", "n_layer": 2, "n_embd": 64})
-    _, f = only(tmp_path, workflow(CONVERT, io_config={**IO, "kv_cache": True}), "OLV584")
+    _, f = one_on_disk(tmp_path, workflow(CONVERT, io_config={**IO, "kv_cache": True}), "OLV584")
     assert "no num_attention_heads (KV cache)" in f.message
 
 

@@ -8,14 +8,14 @@ tests/rules/test_runtime_onnx_more_slow.py shows Olive (and genai, onnxruntime) 
 
 from __future__ import annotations
 
-import copy
 import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from diagnostic_helpers import TINY, check, find, none_of, only, run, text_at  # noqa: E402
+from diagnostic_helpers import check, find, none_of, on_disk, one_on_disk, only, run, text_at  # noqa: E402
+from diagnostic_helpers import tiny_with as config  # noqa: E402
 from olive_ls.environment import Environment  # noqa: E402
 
 RTX = {"device": "gpu", "execution_providers": ["NvTensorRTRTXExecutionProvider"]}
@@ -25,32 +25,8 @@ GENAI = Environment(python="/opt/venv/bin/python", distributions={"onnxruntime-g
 LLAMA = {"architectures": ["LlamaForCausalLM"], "model_type": "llama"}
 
 
-def config(passes: dict, accelerator=None, model=None) -> dict:
-    c = copy.deepcopy(TINY)
-    c["passes"] = passes
-    if accelerator is not None:
-        c["systems"]["local_system"]["accelerators"] = [accelerator]
-    if model is not None:
-        c["input_model"] = copy.deepcopy(model)
-    return c
-
-
 def builder(accelerator, **params) -> dict:
     return config({"b": {"type": "ModelBuilder", **params}}, accelerator)
-
-
-def on_disk(tmp_path: Path, c: dict, environment=None):
-    """Findings with environment checks on, the config saved beside the model folders in tmp_path."""
-    text = json.dumps(c, indent=2)
-    return text, check(text, path=tmp_path / "workflow.json", env_checks=True, environment=environment)
-
-
-def disk_only(tmp_path, c, code, environment=None):
-    text, findings = on_disk(tmp_path, c, environment)
-    found = find(findings, code)
-    assert len(found) == 1, [(f.code, f.text) for f in findings]
-    assert len(found[0].message) <= 120 and not found[0].message.endswith("…"), found[0].message
-    return text, found[0]
 
 
 def disk_none(tmp_path, c, code):
@@ -144,7 +120,7 @@ def bnb(tmp_path, quantization_config, **params) -> dict:
 
 
 def test_olv417_bnb4_on_an_8bit_model(tmp_path):
-    text, f = disk_only(tmp_path, bnb(tmp_path, BNB8), "OLV417")
+    text, f = one_on_disk(tmp_path, bnb(tmp_path, BNB8), "OLV417")
     assert text_at(text, f) == '"OnnxBnb4Quantization"' and f.severity == "error" and "load_in_8bit" in f.message
     assert f.fix["values"] == {"precision": "nf4"}
     disk_none(tmp_path, bnb(tmp_path, BNB8, precision="nf4"), "OLV417")
@@ -152,11 +128,11 @@ def test_olv417_bnb4_on_an_8bit_model(tmp_path):
     # model_attributes written in the config override config.json's.
     c = bnb(tmp_path, BNB4_DOUBLE)
     c["input_model"]["model_attributes"] = {"quantization_config": BNB8}
-    disk_only(tmp_path, c, "OLV417")
+    one_on_disk(tmp_path, c, "OLV417")
 
 
 def test_olv418_bnb4_double_quant_ignored(tmp_path):
-    text, f = disk_only(tmp_path, bnb(tmp_path, BNB4_DOUBLE), "OLV418")
+    text, f = one_on_disk(tmp_path, bnb(tmp_path, BNB4_DOUBLE), "OLV418")
     assert f.severity == "information" and "double-quantize" in f.message
     disk_none(tmp_path, bnb(tmp_path, {**BNB4_DOUBLE, "bnb_4bit_use_double_quant": False}), "OLV418")
     disk_none(tmp_path, bnb(tmp_path, BNB4_DOUBLE, precision="nf4"), "OLV418")
@@ -216,14 +192,14 @@ def diffusers(tmp_path, index: dict, cross_attention_dim=2048) -> dict:
 
 
 def test_olv421_optional_component_is_skipped(tmp_path):
-    text, f = disk_only(tmp_path, diffusers(tmp_path, {**SDXL_INDEX, "text_encoder": [None, None]}), "OLV421")
+    text, f = one_on_disk(tmp_path, diffusers(tmp_path, {**SDXL_INDEX, "text_encoder": [None, None]}), "OLV421")
     assert text_at(text, f) == '"sd"' and f.severity == "warning" and "will not export text_encoder" in f.message
     disk_none(tmp_path, diffusers(tmp_path, SDXL_INDEX), "OLV421")
 
 
 def test_olv421_required_component_fails_loading(tmp_path):
     index = {"_class_name": "StableDiffusionPipeline", "text_encoder": [None, None], "unet": ["diffusers", "UNet2DConditionModel"], "vae": ["diffusers", "AutoencoderKL"]}
-    text, f = disk_only(tmp_path, diffusers(tmp_path, index, cross_attention_dim=768), "OLV421")
+    text, f = one_on_disk(tmp_path, diffusers(tmp_path, index, cross_attention_dim=768), "OLV421")
     assert f.severity == "error" and "StableDiffusionPipeline" in f.message and "expected" in f.text
     index["text_encoder"] = ["transformers", "CLIPTextModel"]
     disk_none(tmp_path, diffusers(tmp_path, index, cross_attention_dim=768), "OLV421")
@@ -238,9 +214,9 @@ def rope(tmp_path, rope_config: dict, key="rope_scaling") -> dict:
 
 
 def test_olv422_linear_rope_factor_not_positive(tmp_path):
-    text, f = disk_only(tmp_path, rope(tmp_path, {"type": "linear", "factor": 0.0}), "OLV422")
+    text, f = one_on_disk(tmp_path, rope(tmp_path, {"type": "linear", "factor": 0.0}), "OLV422")
     assert text_at(text, f) == '"model"' and f.severity == "warning" and "must be positive" in f.message
-    _, f = disk_only(tmp_path, rope(tmp_path, {"rope_type": "linear", "factor": -2}, "rope_parameters"), "OLV422", GENAI)
+    _, f = one_on_disk(tmp_path, rope(tmp_path, {"rope_type": "linear", "factor": -2}, "rope_parameters"), "OLV422", GENAI)
     assert f.severity == "error"
     disk_none(tmp_path, rope(tmp_path, {"rope_type": "linear", "factor": 2.0}), "OLV422")
     disk_none(tmp_path, rope(tmp_path, {"rope_type": "llama3", "factor": 0.0, "low_freq_factor": 1.0}), "OLV422")

@@ -6,28 +6,18 @@ with no finding of that code.
 
 from __future__ import annotations
 
-import copy
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from diagnostic_helpers import TINY, none_of, only, run, text_at  # noqa: E402
+from diagnostic_helpers import tiny_with as config  # noqa: E402
 
 BUILD = {"type": "ModelBuilder", "precision": "fp32"}
 QNN = {"device": "npu", "execution_providers": ["QNNExecutionProvider"]}
 ONNX_MODEL = {"type": "ONNXModel", "model_path": "model.onnx"}
 TORCH_MODEL = {"type": "PyTorchModel", "model_path": "model.pt"}
-
-
-def config(passes: dict, accelerator=None, model=None) -> dict:
-    c = copy.deepcopy(TINY)
-    c["passes"] = passes
-    if accelerator is not None:
-        c["systems"]["local_system"]["accelerators"] = [accelerator]
-    if model is not None:
-        c["input_model"] = copy.deepcopy(model)
-    return c
 
 
 def onnx(**second) -> dict:
